@@ -1,0 +1,63 @@
+package org.strainline.gwf;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The POSIX {@code cksum} CRC used by the frame format: CRC-32, polynomial 0x04C11DB7, MSB first,
+ * initial value 0, the byte length appended least significant byte first, then complemented. This
+ * is not {@link java.util.zip.CRC32} (the reflected zlib variant).
+ *
+ * <p>Allocation free: {@link #of(ByteBuffer, int, int)} reads absolute positions.
+ */
+public final class Cksum {
+    private static final int[] TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i << 24;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 0x80000000) != 0 ? (c << 1) ^ 0x04C11DB7 : c << 1;
+            }
+            TABLE[i] = c;
+        }
+    }
+
+    private Cksum() {
+    }
+
+    /** Feeds {@code len} bytes of {@code buf} starting at absolute index {@code from} into a running CRC. */
+    public static int update(int crc, ByteBuffer buf, int from, int len) {
+        int end = from + len;
+        for (int i = from; i < end; i++) {
+            crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ buf.get(i)) & 0xFF];
+        }
+        return crc;
+    }
+
+    /** Feeds {@code len} bytes of {@code b} starting at {@code from} into a running CRC. */
+    public static int update(int crc, byte[] b, int from, int len) {
+        int end = from + len;
+        for (int i = from; i < end; i++) {
+            crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ b[i]) & 0xFF];
+        }
+        return crc;
+    }
+
+    /** Finishes a running CRC over {@code totalLength} bytes: appends the length and complements. */
+    public static int finish(int crc, long totalLength) {
+        for (long n = totalLength; n != 0; n >>>= 8) {
+            crc = (crc << 8) ^ TABLE[((crc >>> 24) ^ (int) n) & 0xFF];
+        }
+        return ~crc;
+    }
+
+    /** The cksum of {@code len} bytes of {@code buf} from absolute index {@code from}. */
+    public static int of(ByteBuffer buf, int from, int len) {
+        return finish(update(0, buf, from, len), len);
+    }
+
+    /** The cksum of a byte array. */
+    public static int of(byte[] b) {
+        return finish(update(0, b, 0, b.length), b.length);
+    }
+}
