@@ -427,7 +427,23 @@ public final class Compression {
         int n = (int) (type == VectType.STRING ? raw.remaining() : nData * type.elementBytes());
         byte[] plain = new byte[n];
         ByteBuffer pb = ByteBuffer.wrap(plain);
-        copySwapping(raw, raw.position(), rawOrder, pb, 0, order, n, type == VectType.STRING ? 1 : type.wordBytes());
+        if (type == VectType.STRING) {
+            // STRING data: INT_2U length (in the file's order), bytes; re-order only the lengths
+            int p = raw.position();
+            int q = 0;
+            while (q + 2 <= n) {
+                int len = rawOrder == ByteOrder.LITTLE_ENDIAN
+                        ? (raw.get(p + q) & 0xFF) | (raw.get(p + q + 1) & 0xFF) << 8
+                        : (raw.get(p + q) & 0xFF) << 8 | (raw.get(p + q + 1) & 0xFF);
+                pb.order(order).putShort(q, (short) len);
+                for (int k = 0; k < len && q + 2 + k < n; k++) {
+                    plain[q + 2 + k] = raw.get(p + q + 2 + k);
+                }
+                q += 2 + len;
+            }
+        } else {
+            copySwapping(raw, raw.position(), rawOrder, pb, 0, order, n, type.wordBytes());
+        }
         int flag = order == ByteOrder.LITTLE_ENDIAN ? LITTLE_ENDIAN_FLAG : 0;
         Encoded rawResult = new Encoded(flag, plain);
         if (base == RAW || type == VectType.STRING || nData < 8) {

@@ -45,9 +45,9 @@ final class Convert {
     }
 
     /** Converts {@code n} words at {@code base} of {@code b} (order already set) into {@code dst[off..]}. */
-    static void toDoubles(VectType t, ByteBuffer b, int base, int n, double[] dst, int off) {
+    static void toDoubles(VectType t, ByteBuffer b, int base, int n, double[] dst, int off, Views views) {
         if ((t == VectType.REAL_8 || t == VectType.COMPLEX_16 || t == VectType.HALF_COMPLEX_16)) {
-            b.slice(base, n * 8).order(b.order()).asDoubleBuffer().get(dst, off, n);
+            views.getDoubles(b, base, n, dst, off);
             return;
         }
         switch (t) {
@@ -76,9 +76,9 @@ final class Convert {
     }
 
     /** Converts {@code n} words into {@code dst[off..]} as float32 (rounding where the type is wider). */
-    static void toFloats(VectType t, ByteBuffer b, int base, int n, float[] dst, int off) {
+    static void toFloats(VectType t, ByteBuffer b, int base, int n, float[] dst, int off, Views views) {
         if (t == VectType.REAL_4 || t == VectType.COMPLEX_8 || t == VectType.HALF_COMPLEX_8) {
-            b.slice(base, n * 4).order(b.order()).asFloatBuffer().get(dst, off, n);
+            views.getFloats(b, base, n, dst, off);
             return;
         }
         switch (t) {

@@ -69,19 +69,11 @@ public final class GwfReader {
 
     /** The parsed 40-byte file header. */
     static final class Header {
-        final int version;
-        final int minor;
-        final ByteOrder order;
-        final int library;
-        final int checksumType;
-
-        Header(int version, int minor, ByteOrder order, int library, int checksumType) {
-            this.version = version;
-            this.minor = minor;
-            this.order = order;
-            this.library = library;
-            this.checksumType = checksumType;
-        }
+        int version;
+        int minor;
+        ByteOrder order;
+        int library;
+        int checksumType;
 
         /** Common structure header size (14 for v6-v8). */
         int structHeaderBytes() {
@@ -99,9 +91,18 @@ public final class GwfReader {
         }
     }
 
+    private static final byte[] MAGIC = {'I', 'G', 'W', 'D', 0};
+    private static final int[] SIZES = {2, 4, 8, 4, 8};
+
+    /** Parses the header; allocates only the returned object. */
     static Header header(ByteBuffer b, String file) throws GwfException {
+        return header(b, file, new Header());
+    }
+
+    /** Parses the header into {@code into} (reused by the hot-path decoder). */
+    static Header header(ByteBuffer b, String file, Header into) throws GwfException {
         int size = b.limit();
-        byte[] magic = {'I', 'G', 'W', 'D', 0};
+        byte[] magic = MAGIC;
         for (int i = 0; i < 5; i++) {
             if (i >= size) {
                 throw new GwfException(GwfException.Kind.TRUNCATED, file, size,
@@ -124,7 +125,7 @@ public final class GwfReader {
             throw new GwfException(GwfException.Kind.TRUNCATED, file, size,
                     "truncated: missing FrEndOfFile (the file is only " + size + " bytes)");
         }
-        int[] sizes = {2, 4, 8, 4, 8};
+        int[] sizes = SIZES;
         for (int i = 0; i < sizes.length; i++) {
             if (b.get(7 + i) != sizes[i]) {
                 throw new GwfException(GwfException.Kind.NOT_A_FRAME_FILE, file, 7 + i,
@@ -141,7 +142,12 @@ public final class GwfReader {
         }
         int library = version >= 8 ? b.get(38) & 0xFF : -1;
         int ckType = version >= 8 ? b.get(39) & 0xFF : 0;
-        return new Header(version, b.get(6) & 0xFF, order, library, ckType);
+        into.version = version;
+        into.minor = b.get(6) & 0xFF;
+        into.order = order;
+        into.library = library;
+        into.checksumType = ckType;
+        return into;
     }
 
     static String truncatedReason(long offset, long claimed, long remain) {

@@ -299,7 +299,7 @@ public final class Vect {
         ByteBuffer b = expand();
         int n = (int) Convert.words(type, nData);
         double[] d = new double[n];
-        Convert.toDoubles(type, b, b.position(), n, d, 0);
+        Convert.toDoubles(type, b, b.position(), n, d, 0, new Views());
         return d;
     }
 
@@ -309,7 +309,7 @@ public final class Vect {
         ByteBuffer b = expand();
         int n = (int) Convert.words(type, nData);
         float[] f = new float[n];
-        Convert.toFloats(type, b, b.position(), n, f, 0);
+        Convert.toFloats(type, b, b.position(), n, f, 0, new Views());
         return f;
     }
 
@@ -358,14 +358,14 @@ public final class Vect {
             case COMPLEX_8:
             case HALF_COMPLEX_8: {
                 float[] a = new float[n];
-                Convert.toFloats(type, b, p, n, a, 0);
+                Convert.toFloats(type, b, p, n, a, 0, new Views());
                 return a;
             }
             case REAL_8:
             case COMPLEX_16:
             case HALF_COMPLEX_16: {
                 double[] a = new double[n];
-                Convert.toDoubles(type, b, p, n, a, 0);
+                Convert.toDoubles(type, b, p, n, a, 0, new Views());
                 return a;
             }
             case STRING:

@@ -1,0 +1,299 @@
+package org.strainline.gwf;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Coverage-guided fuzzing of the codec with Jazzer: any input may be refused with
+ * {@link GwfException}, nothing else may escape (no {@code IndexOutOfBoundsException},
+ * {@code NegativeArraySizeException}, {@code OutOfMemoryError}, and no hang).
+ *
+ * <p>Every file of the corpus ({@code -Dgwf.corpus}) is a seed: without {@code JAZZER_FUZZ} the
+ * target runs once on each of them (regression mode); with {@code JAZZER_FUZZ=1} (set for
+ * failsafe in this module's pom) Jazzer mutates them for a bounded time. The pom also keeps the
+ * generated corpus, findings and reproducers under {@code target/jazzer}. A crash file can be
+ * replayed by putting it in {@code src/test/resources/org/strainline/gwf/GwfFuzzITInputs/readAndDecode/},
+ * which then runs as a regression input in every build.
+ *
+ * <p>The target reads with {@link GwfReader} ({@link ChecksumPolicy#REPORT}) and decodes every
+ * vector of every channel and every auxiliary vector, queries the TOC, and, where the hot-path
+ * {@code FrameDecoder} is present, opens the same bytes with it and reads every channel it can
+ * name.
+ */
+class GwfFuzzIT {
+    /** Largest channel the hot-path read accepts here (values); larger ones are refused with GwfException. */
+    private static final int MAX_VALUES = 1 << 20;
+    /** Frames of one input looked at; a fuzzed TOC may claim millions. */
+    private static final int MAX_FRAMES = 64;
+    /** Vectors of one chain decoded. */
+    private static final int MAX_CHAIN = 256;
+
+    @BeforeAll
+    static void requireCorpus() {
+        Path dir = corpusDir();
+        assumeTrue(dir != null && Files.isDirectory(dir),
+                () -> "GWF corpus not found (system property gwf.corpus = " + System.getProperty("gwf.corpus")
+                        + "); the fuzz test needs its files as seeds and is skipped");
+    }
+
+    private static Path corpusDir() {
+        String p = System.getProperty("gwf.corpus");
+        return p == null || p.isEmpty() ? null : Path.of(p);
+    }
+
+    /** The corpus files, as seeds. */
+    static Stream<Arguments> corpus() throws IOException {
+        Path dir = corpusDir();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().endsWith(".gwf"))
+                    .sorted()
+                    .collect(Collectors.toList());
+        }
+        List<Arguments> seeds = new ArrayList<>();
+        for (Path f : files) {
+            seeds.add(Arguments.of(Named.of(dir.relativize(f).toString(), Files.readAllBytes(f))));
+        }
+        return seeds.stream();
+    }
+
+    @MethodSource("corpus")
+    @FuzzTest(maxDuration = "2m")
+    void readAndDecode(byte[] input) throws Throwable {
+        Set<String> channels = new LinkedHashSet<>();
+        readFully(input, channels);
+        HotPath.exercise(input, channels);
+    }
+
+    // ------------------------------------------------------------------ whole-file reader
+
+    /** Reads and decodes everything; adds the names of the channels seen to {@code channels}. */
+    private static void readFully(byte[] input, Set<String> channels) {
+        GwfFile file;
+        try {
+            file = new GwfReader(ChecksumPolicy.REPORT).read(ByteBuffer.wrap(input), "fuzz-input");
+        } catch (GwfException refused) {
+            return;
+        }
+        file.checksums().allOk();
+        file.warnings().size();
+        file.dictionary().size();
+        int frames = 0;
+        for (Frame frame : file.frames()) {
+            if (frames++ == MAX_FRAMES) {
+                break;
+            }
+            for (Channel channel : frame.channels()) {
+                channels.add(channel.name());
+                channel.sampleRate();
+                channel.timeOffset();
+                decodeChain(channel.data());
+            }
+            for (Vect aux : frame.auxData()) {
+                decode(aux);
+            }
+            frame.detectors().forEach(Struct::toString);
+            frame.history().forEach(Struct::toString);
+            frame.events().forEach(Struct::toString);
+        }
+        queryToc(file.toc());
+    }
+
+    private static void decodeChain(Vect first) {
+        int n = 0;
+        for (Vect v = first; v != null && n < MAX_CHAIN; v = v.next(), n++) {
+            decode(v);
+        }
+    }
+
+    /** Every way of decoding a vector; each may refuse the data with GwfException. */
+    private static void decode(Vect v) {
+        v.toString();
+        v.sampleRate();
+        try {
+            v.expand();
+        } catch (GwfException refused) {
+            return;
+        }
+        try {
+            v.toArray();
+        } catch (GwfException refused) {
+            // decoding is refused as a whole or not at all
+        }
+        try {
+            v.toDoubles();
+        } catch (GwfException refused) {
+            // STRING vectors have no numeric values
+        }
+        try {
+            v.toFloats();
+        } catch (GwfException refused) {
+            // STRING vectors have no numeric values
+        }
+    }
+
+    private static void queryToc(Toc toc) {
+        if (toc == null) {
+            return;
+        }
+        int frames = Math.min(toc.frameCount(), MAX_FRAMES);
+        for (int f = 0; f < frames; f++) {
+            toc.gpsS(f);
+            toc.gpsNs(f);
+            toc.durationS(f);
+            toc.frameOffset(f);
+        }
+        toc.dictionary();
+        toc.serNames();
+        toc.detectorNames();
+        List<List<String>> lists = List.of(toc.adcNames(), toc.procNames(), toc.simNames());
+        Channel.Kind[] kinds = {Channel.Kind.ADC, Channel.Kind.PROC, Channel.Kind.SIM};
+        for (int k = 0; k < kinds.length; k++) {
+            for (String name : lists.get(k)) {
+                for (int f = 0; f < frames; f++) {
+                    toc.channelPosition(kinds[k], name, f);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ hot path
+
+    /**
+     * The hot-path decoder, reached by reflection so that this test compiles and runs whether or
+     * not {@code FrameDecoder} is there. Expected shape: {@code new FrameDecoder(boolean
+     * verifyChecksums, long maxVectorBytes)}, {@code open(ByteBuffer, String)}, {@code frameCount()},
+     * {@code toc()}, {@code read(int frame, ChannelName, double[]/float[], int off)} and
+     * {@code read(int frame, ChannelName, ByteBuffer, boolean asDouble)}, with
+     * {@code ChannelName.of(String)}. Where the class exists in another shape, a notice is printed
+     * once and only the whole-file reader is fuzzed.
+     */
+    static final class HotPath {
+        private static final Constructor<?> NEW;
+        private static final Method OPEN;
+        private static final Method FRAME_COUNT;
+        private static final Method TOC;
+        private static final Method READ_DOUBLES;
+        private static final Method READ_FLOATS;
+        private static final Method READ_BUFFER;
+        private static final Method CHANNEL_NAME;
+
+        static {
+            Constructor<?> ctor = null;
+            Method open = null;
+            Method frameCount = null;
+            Method toc = null;
+            Method readDoubles = null;
+            Method readFloats = null;
+            Method readBuffer = null;
+            Method channelName = null;
+            try {
+                Class<?> decoder = Class.forName("org.strainline.gwf.FrameDecoder");
+                Class<?> name = Class.forName("org.strainline.gwf.ChannelName");
+                ctor = decoder.getConstructor(boolean.class, long.class);
+                open = decoder.getMethod("open", ByteBuffer.class, String.class);
+                frameCount = decoder.getMethod("frameCount");
+                toc = decoder.getMethod("toc");
+                readDoubles = decoder.getMethod("read", int.class, name, double[].class, int.class);
+                readFloats = decoder.getMethod("read", int.class, name, float[].class, int.class);
+                readBuffer = decoder.getMethod("read", int.class, name, ByteBuffer.class, boolean.class);
+                channelName = name.getMethod("of", String.class);
+            } catch (ClassNotFoundException absent) {
+                ctor = null;
+            } catch (NoSuchMethodException other) {
+                System.err.println("GwfFuzzIT: FrameDecoder has an API this test does not know ("
+                        + other.getMessage() + "); the hot path is not fuzzed. Update GwfFuzzIT.HotPath.");
+                ctor = null;
+            }
+            NEW = ctor;
+            OPEN = open;
+            FRAME_COUNT = frameCount;
+            TOC = toc;
+            READ_DOUBLES = readDoubles;
+            READ_FLOATS = readFloats;
+            READ_BUFFER = readBuffer;
+            CHANNEL_NAME = channelName;
+        }
+
+        private static final double[] DOUBLES = new double[MAX_VALUES];
+        private static final float[] FLOATS = new float[MAX_VALUES];
+        private static final ByteBuffer DIRECT = ByteBuffer.allocateDirect(8 * MAX_VALUES).order(ByteOrder.LITTLE_ENDIAN);
+
+        static void exercise(byte[] input, Set<String> channels) throws Throwable {
+            if (NEW == null) {
+                return;
+            }
+            // a fresh decoder per input, so that a finding reproduces from its input alone
+            for (boolean verify : new boolean[] {false, true}) {
+                try {
+                    Object decoder = NEW.newInstance(verify, GwfReader.DEFAULT_MAX_VECTOR_BYTES);
+                    OPEN.invoke(decoder, ByteBuffer.wrap(input), "fuzz-input");
+                    readAll(decoder, channels);
+                } catch (InvocationTargetException e) {
+                    if (!(e.getCause() instanceof GwfException)) {
+                        throw e.getCause();
+                    }
+                }
+            }
+        }
+
+        private static void readAll(Object decoder, Set<String> channels) throws Throwable {
+            int frames = (Integer) FRAME_COUNT.invoke(decoder);
+            Toc toc = (Toc) TOC.invoke(decoder);
+            queryToc(toc);
+            Set<String> names = new LinkedHashSet<>(channels);
+            if (toc != null) {
+                names.addAll(toc.adcNames());
+                names.addAll(toc.procNames());
+                names.addAll(toc.simNames());
+            }
+            names.add("no such channel");
+            int lastFrame = Math.min(frames, MAX_FRAMES);
+            for (String n : names) {
+                Object channel = CHANNEL_NAME.invoke(null, n);
+                // frame -1 and frame `frames` are outside the file: NOT_FOUND
+                for (int f = -1; f <= lastFrame; f++) {
+                    readOne(decoder, f, channel);
+                }
+            }
+        }
+
+        private static void readOne(Object decoder, int frame, Object channel) throws Throwable {
+            try {
+                READ_DOUBLES.invoke(decoder, frame, channel, DOUBLES, 0);
+                READ_FLOATS.invoke(decoder, frame, channel, FLOATS, 0);
+                DIRECT.clear();
+                READ_BUFFER.invoke(decoder, frame, channel, DIRECT, true);
+                DIRECT.clear();
+                READ_BUFFER.invoke(decoder, frame, channel, DIRECT, false);
+            } catch (InvocationTargetException e) {
+                if (!(e.getCause() instanceof GwfException)) {
+                    throw e.getCause();
+                }
+            }
+        }
+    }
+}
