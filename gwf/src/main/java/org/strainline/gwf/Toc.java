@@ -17,7 +17,21 @@ import java.util.Map;
  */
 public final class Toc {
     /** The channel lists the TOC indexes. */
-    enum List4 { ADC, PROC, SIM, SER, SUMMARY }
+    enum List4 {
+        ADC("nADC", "name", "positionADC"), PROC("nProc", "nameProc", "positionProc"),
+        SIM("nSim", "nameSim", "positionSim"), SER("nSer", "nameSer", "positionSer"),
+        SUMMARY("nSummary", "nameSum", "positionSum");
+
+        final String countField;
+        final String nameField;
+        final String positionField;
+
+        List4(String countField, String nameField, String positionField) {
+            this.countField = countField;
+            this.nameField = nameField;
+            this.positionField = positionField;
+        }
+    }
 
     private ByteBuffer buf;
     private int version;
@@ -126,13 +140,13 @@ public final class Toc {
 
     private void channelList(Cursor c, List4 which, boolean adcIds) throws GwfException {
         int k = which.ordinal();
-        int n = count(c, "n" + which);
+        int n = count(c, which.countField);
         listCount[k] = n;
-        listNameOff[k] = strings(c, n, listNameOff[k], "name" + which);
+        listNameOff[k] = strings(c, n, listNameOff[k], which.nameField);
         if (adcIds) {
             c.skip(8L * n, "channelID/groupID");
         }
-        c.need(8L * n * nFrame, "position" + which);
+        c.need(8L * n * nFrame, which.positionField);
         listPosOff[k] = c.pos;
         c.pos += 8 * n * nFrame;
     }

@@ -9,9 +9,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,10 +44,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GwfFuzzIT {
     /** Largest channel the hot-path read accepts here (values); larger ones are refused with GwfException. */
     private static final int MAX_VALUES = 1 << 20;
-    /** Frames of one input looked at; a fuzzed TOC may claim millions. */
+    /** Frames of a TOC queried; a fuzzed TOC may claim millions. */
     private static final int MAX_FRAMES = 64;
-    /** Vectors of one chain decoded. */
-    private static final int MAX_CHAIN = 256;
+    /** Channel names of one list looked up. */
+    private static final int MAX_NAMES = 64;
 
     @BeforeAll
     static void requireCorpus() {
@@ -55,12 +57,17 @@ class GwfFuzzIT {
                         + "); the fuzz test needs its files as seeds and is skipped");
     }
 
+    /** The corpus folder: system property gwf.corpus (set by the build), else beside the checkout. */
     private static Path corpusDir() {
-        String p = System.getProperty("gwf.corpus");
-        return p == null || p.isEmpty() ? null : Path.of(p);
+        String p = System.getProperty("gwf.corpus", "../../shared/gwf-corpus");
+        return p.isEmpty() ? null : Path.of(p);
     }
 
-    /** The corpus files, as seeds. */
+    /**
+     * The seeds: every corpus file, and of each file with more than one frame (or a TOC) a small
+     * excerpt that holds its first frame only, so that the fuzzer has small complete files of every
+     * kind to mutate (libFuzzer truncates inputs over its -max_len, 1 MiB by default).
+     */
     static Stream<Arguments> corpus() throws IOException {
         Path dir = corpusDir();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -75,9 +82,71 @@ class GwfFuzzIT {
         }
         List<Arguments> seeds = new ArrayList<>();
         for (Path f : files) {
-            seeds.add(Arguments.of(Named.of(dir.relativize(f).toString(), Files.readAllBytes(f))));
+            String name = dir.relativize(f).toString();
+            byte[] bytes = Files.readAllBytes(f);
+            seeds.add(Arguments.of(Named.of(name, bytes)));
+            byte[] first = firstFrame(bytes);
+            if (first != null) {
+                seeds.add(Arguments.of(Named.of(name + " (first frame only)", first)));
+            }
         }
         return seeds.stream();
+    }
+
+    /**
+     * The file cut after its first FrEndOfFrame and closed with its own FrEndOfFile (nFrames, nBytes
+     * and seekTOC patched; the checksums no longer match, which REPORT only records), or null where
+     * that is not shorter or the file is not a v6-v8 frame file. Works on the bytes alone.
+     */
+    static byte[] firstFrame(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int size = file.length;
+        if (size < 40 || file[0] != 'I' || file[1] != 'G' || file[2] != 'W' || file[3] != 'D' || file[4] != 0) {
+            return null;
+        }
+        int version = file[5];
+        if (version < 6 || version > 8) {
+            return null;
+        }
+        b.order((file[12] & 0xFF) == 0x12 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        int eofLen = version >= 8 ? 46 : 42;
+        int eof = size - eofLen;
+        if (eof < 40 || b.getLong(eof) != eofLen) {
+            return null;
+        }
+        int endOfFrameId = -1;
+        int pos = 40;
+        int frameEnd = -1;
+        while (pos <= eof - 14) {
+            long len = b.getLong(pos);
+            if (len < 14 || len > eof - pos) {
+                return null;
+            }
+            int classId = version >= 8 ? file[pos + 9] & 0xFF : b.getShort(pos + 8) & 0xFFFF;
+            if (classId == 1 && len >= 18) {
+                int n = b.getShort(pos + 14) & 0xFFFF;
+                if (pos + 16 + n + 2 <= pos + len) {
+                    String type = new String(file, pos + 16, n, StandardCharsets.ISO_8859_1).replace("\0", "");
+                    if (type.equals("FrEndOfFrame")) {
+                        endOfFrameId = b.getShort(pos + 16 + n) & 0xFFFF;
+                    }
+                }
+            } else if (classId == endOfFrameId) {
+                frameEnd = pos + (int) len;
+                break;
+            }
+            pos += (int) len;
+        }
+        if (frameEnd < 0 || frameEnd >= eof) {
+            return null;
+        }
+        byte[] out = Arrays.copyOf(file, frameEnd + eofLen);
+        System.arraycopy(file, eof, out, frameEnd, eofLen);
+        ByteBuffer o = ByteBuffer.wrap(out).order(b.order());
+        o.putInt(frameEnd + 14, 1);
+        o.putLong(frameEnd + 18, out.length);
+        o.putLong(version >= 8 ? frameEnd + 26 : frameEnd + 34, 0);
+        return out;
     }
 
     @MethodSource("corpus")
@@ -101,16 +170,14 @@ class GwfFuzzIT {
         file.checksums().allOk();
         file.warnings().size();
         file.dictionary().size();
-        int frames = 0;
         for (Frame frame : file.frames()) {
-            if (frames++ == MAX_FRAMES) {
-                break;
-            }
             for (Channel channel : frame.channels()) {
                 channels.add(channel.name());
                 channel.sampleRate();
                 channel.timeOffset();
-                decodeChain(channel.data());
+                for (Vect v = channel.data(); v != null; v = v.next()) {
+                    decode(v);
+                }
             }
             for (Vect aux : frame.auxData()) {
                 decode(aux);
@@ -122,36 +189,17 @@ class GwfFuzzIT {
         queryToc(file.toc());
     }
 
-    private static void decodeChain(Vect first) {
-        int n = 0;
-        for (Vect v = first; v != null && n < MAX_CHAIN; v = v.next(), n++) {
-            decode(v);
-        }
-    }
-
-    /** Every way of decoding a vector; each may refuse the data with GwfException. */
+    /** Decodes a vector to its own array type and to float64; either may refuse the data with GwfException. */
     private static void decode(Vect v) {
         v.toString();
         v.sampleRate();
         try {
-            v.expand();
-        } catch (GwfException refused) {
-            return;
-        }
-        try {
             v.toArray();
+            if (v.type() != VectType.STRING) {
+                v.toDoubles();
+            }
         } catch (GwfException refused) {
-            // decoding is refused as a whole or not at all
-        }
-        try {
-            v.toDoubles();
-        } catch (GwfException refused) {
-            // STRING vectors have no numeric values
-        }
-        try {
-            v.toFloats();
-        } catch (GwfException refused) {
-            // STRING vectors have no numeric values
+            // bad data are refused
         }
     }
 
@@ -172,7 +220,8 @@ class GwfFuzzIT {
         List<List<String>> lists = List.of(toc.adcNames(), toc.procNames(), toc.simNames());
         Channel.Kind[] kinds = {Channel.Kind.ADC, Channel.Kind.PROC, Channel.Kind.SIM};
         for (int k = 0; k < kinds.length; k++) {
-            for (String name : lists.get(k)) {
+            List<String> names = lists.get(k);
+            for (String name : names.subList(0, Math.min(names.size(), MAX_NAMES))) {
                 for (int f = 0; f < frames; f++) {
                     toc.channelPosition(kinds[k], name, f);
                 }
@@ -242,16 +291,21 @@ class GwfFuzzIT {
         private static final float[] FLOATS = new float[MAX_VALUES];
         private static final ByteBuffer DIRECT = ByteBuffer.allocateDirect(8 * MAX_VALUES).order(ByteOrder.LITTLE_ENDIAN);
 
+        /**
+         * Opens the input with a fresh decoder (so that a finding reproduces from its input alone)
+         * and reads every channel it can name (from its TOC and from the whole-file reader) in
+         * every way, in the first, second and last frame and in two frames that are not there;
+         * then once more with checksums verified.
+         */
         static void exercise(byte[] input, Set<String> channels) throws Throwable {
             if (NEW == null) {
                 return;
             }
-            // a fresh decoder per input, so that a finding reproduces from its input alone
             for (boolean verify : new boolean[] {false, true}) {
                 try {
                     Object decoder = NEW.newInstance(verify, GwfReader.DEFAULT_MAX_VECTOR_BYTES);
                     OPEN.invoke(decoder, ByteBuffer.wrap(input), "fuzz-input");
-                    readAll(decoder, channels);
+                    readAll(decoder, channels, verify);
                 } catch (InvocationTargetException e) {
                     if (!(e.getCause() instanceof GwfException)) {
                         throw e.getCause();
@@ -260,30 +314,39 @@ class GwfFuzzIT {
             }
         }
 
-        private static void readAll(Object decoder, Set<String> channels) throws Throwable {
+        /** Reads the channels; {@code quick}: frame 0 into double[] only (the pass with checksums verified). */
+        private static void readAll(Object decoder, Set<String> channels, boolean quick) throws Throwable {
             int frames = (Integer) FRAME_COUNT.invoke(decoder);
             Toc toc = (Toc) TOC.invoke(decoder);
-            queryToc(toc);
             Set<String> names = new LinkedHashSet<>(channels);
             if (toc != null) {
+                if (!quick) {
+                    queryToc(toc);
+                }
                 names.addAll(toc.adcNames());
                 names.addAll(toc.procNames());
                 names.addAll(toc.simNames());
             }
             names.add("no such channel");
-            int lastFrame = Math.min(frames, MAX_FRAMES);
-            for (String n : names) {
-                Object channel = CHANNEL_NAME.invoke(null, n);
-                // frame -1 and frame `frames` are outside the file: NOT_FOUND
-                for (int f = -1; f <= lastFrame; f++) {
-                    readOne(decoder, f, channel);
+            int[] which = quick ? new int[] {0} : new int[] {0, 1, frames - 1, -1, frames};
+            int n = 0;
+            for (String name : names) {
+                if (n++ == MAX_NAMES) {
+                    break;
+                }
+                Object channel = CHANNEL_NAME.invoke(null, name);
+                for (int f : Arrays.stream(which).distinct().toArray()) {
+                    readOne(decoder, f, channel, quick);
                 }
             }
         }
 
-        private static void readOne(Object decoder, int frame, Object channel) throws Throwable {
+        private static void readOne(Object decoder, int frame, Object channel, boolean quick) throws Throwable {
             try {
                 READ_DOUBLES.invoke(decoder, frame, channel, DOUBLES, 0);
+                if (quick) {
+                    return;
+                }
                 READ_FLOATS.invoke(decoder, frame, channel, FLOATS, 0);
                 DIRECT.clear();
                 READ_BUFFER.invoke(decoder, frame, channel, DIRECT, true);
