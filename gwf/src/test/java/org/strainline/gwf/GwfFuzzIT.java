@@ -3,6 +3,7 @@ package org.strainline.gwf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -94,9 +95,10 @@ class GwfFuzzIT {
     }
 
     /**
-     * The file cut after its first FrEndOfFrame and closed with its own FrEndOfFile (nFrames, nBytes
-     * and seekTOC patched; the checksums no longer match, which REPORT only records), or null where
-     * that is not shorter or the file is not a v6-v8 frame file. Works on the bytes alone.
+     * The file cut after its first FrEndOfFrame, keeping the dictionary records (FrSH, FrSE) that
+     * come later, and closed with its own FrEndOfFile (nFrames, nBytes and seekTOC patched; the
+     * checksums no longer match, which REPORT only records); null where that is not shorter or the
+     * file is not a v6-v8 frame file. Works on the bytes alone.
      */
     static byte[] firstFrame(byte[] file) {
         ByteBuffer b = ByteBuffer.wrap(file);
@@ -114,39 +116,41 @@ class GwfFuzzIT {
         if (eof < 40 || b.getLong(eof) != eofLen) {
             return null;
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(file, 0, 40);
         int endOfFrameId = -1;
-        int pos = 40;
-        int frameEnd = -1;
-        while (pos <= eof - 14) {
-            long len = b.getLong(pos);
+        boolean cut = false;
+        for (int pos = 40; pos < eof; ) {
+            long len = eof - pos < 14 ? -1 : b.getLong(pos);
             if (len < 14 || len > eof - pos) {
                 return null;
             }
             int classId = version >= 8 ? file[pos + 9] & 0xFF : b.getShort(pos + 8) & 0xFFFF;
             if (classId == 1 && len >= 18) {
                 int n = b.getShort(pos + 14) & 0xFFFF;
-                if (pos + 16 + n + 2 <= pos + len) {
+                if (16 + n + 2 <= len) {
                     String type = new String(file, pos + 16, n, StandardCharsets.ISO_8859_1).replace("\0", "");
                     if (type.equals("FrEndOfFrame")) {
                         endOfFrameId = b.getShort(pos + 16 + n) & 0xFFFF;
                     }
                 }
-            } else if (classId == endOfFrameId) {
-                frameEnd = pos + (int) len;
-                break;
             }
+            if (!cut || classId == 1 || classId == 2) {
+                out.write(file, pos, (int) len);
+            }
+            cut |= classId == endOfFrameId;
             pos += (int) len;
         }
-        if (frameEnd < 0 || frameEnd >= eof) {
+        int end = out.size();
+        if (!cut || end + eofLen >= size) {
             return null;
         }
-        byte[] out = Arrays.copyOf(file, frameEnd + eofLen);
-        System.arraycopy(file, eof, out, frameEnd, eofLen);
-        ByteBuffer o = ByteBuffer.wrap(out).order(b.order());
-        o.putInt(frameEnd + 14, 1);
-        o.putLong(frameEnd + 18, out.length);
-        o.putLong(version >= 8 ? frameEnd + 26 : frameEnd + 34, 0);
-        return out;
+        out.write(file, eof, eofLen);
+        ByteBuffer o = ByteBuffer.wrap(out.toByteArray()).order(b.order());
+        o.putInt(end + 14, 1);
+        o.putLong(end + 18, o.capacity());
+        o.putLong(version >= 8 ? end + 26 : end + 34, 0);
+        return o.array();
     }
 
     @MethodSource("corpus")
