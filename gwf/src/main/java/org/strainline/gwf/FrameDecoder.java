@@ -138,26 +138,7 @@ public final class FrameDecoder {
     }
 
     private boolean nameIs(int off, byte[] name) {
-        if (off < 0 || off + 2 > buf.limit()) {
-            return false;
-        }
-        int n = buf.getShort(off) & 0xFFFF;
-        if (off + 2 + n > buf.limit()) {
-            return false;
-        }
-        int len = n;
-        while (len > 0 && buf.get(off + 2 + len - 1) == 0) {
-            len--;
-        }
-        if (len != name.length) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (buf.get(off + 2 + i) != name[i]) {
-                return false;
-            }
-        }
-        return true;
+        return Toc.stringEquals(buf, off, name);
     }
 
     private int classAt(int pos) {

@@ -265,16 +265,30 @@ public final class Toc {
     }
 
     private boolean nameEquals(int off, byte[] name) {
-        int n = buf.getShort(off) & 0xFFFF;
+        return stringEquals(buf, off, name);
+    }
+
+    /**
+     * Whether the STRING at {@code off} of {@code b} (INT_2U length, bytes, trailing NULs) equals
+     * {@code name}; false when the string does not fit in the buffer. Allocation free.
+     */
+    static boolean stringEquals(ByteBuffer b, int off, byte[] name) {
+        if (off < 0 || off + 2 > b.limit()) {
+            return false;
+        }
+        int n = b.getShort(off) & 0xFFFF;
+        if (off + 2 + n > b.limit()) {
+            return false;
+        }
         int len = n;
-        while (len > 0 && buf.get(off + 2 + len - 1) == 0) {
+        while (len > 0 && b.get(off + 2 + len - 1) == 0) {
             len--;
         }
         if (len != name.length) {
             return false;
         }
         for (int i = 0; i < len; i++) {
-            if (buf.get(off + 2 + i) != name[i]) {
+            if (b.get(off + 2 + i) != name[i]) {
                 return false;
             }
         }
