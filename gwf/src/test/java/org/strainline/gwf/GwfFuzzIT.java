@@ -53,9 +53,13 @@ class GwfFuzzIT {
     @BeforeAll
     static void requireCorpus() {
         Path dir = corpusDir();
-        assumeTrue(dir != null && Files.isDirectory(dir),
-                () -> "GWF corpus not found (system property gwf.corpus = " + System.getProperty("gwf.corpus")
-                        + "); the fuzz test needs its files as seeds and is skipped");
+        if (dir == null || !Files.isDirectory(dir)) {
+            String message = "GWF corpus not found at " + (dir == null ? "<unset>" : dir.toAbsolutePath())
+                    + " (system property gwf.corpus): GwfFuzzIT needs its files as seeds and is skipped";
+            // the build log does not show why a whole class was skipped, so say it here too
+            System.err.println(message);
+            assumeTrue(false, message);
+        }
     }
 
     /** The corpus folder: system property gwf.corpus (set by the build), else beside the checkout. */
@@ -67,7 +71,7 @@ class GwfFuzzIT {
     /**
      * The seeds: every corpus file, and of each file with more than one frame (or a TOC) a small
      * excerpt that holds its first frame only, so that the fuzzer has small complete files of every
-     * kind to mutate (libFuzzer truncates inputs over its -max_len, 1 MiB by default).
+     * kind to mutate (libFuzzer cuts seeds longer than its -max_len, which the pom sets).
      */
     static Stream<Arguments> corpus() throws IOException {
         Path dir = corpusDir();
