@@ -68,6 +68,37 @@ public final class Compression {
         return (compress & LITTLE_ENDIAN_FLAG) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 
+    /**
+     * The most bytes the payload between {@code stored}'s position and limit can expand to with
+     * this code, so that a corrupt nData is refused before anything is allocated: zlib expands at
+     * most 1032:1; in zero-suppress each block header of nbw bits stands for at most the block
+     * size (in the payload's first word) of words.
+     */
+    public static long maxExpandedBytes(int compress, ByteBuffer stored) {
+        long n = stored.remaining();
+        int base = compress & 0xFF;
+        switch (base) {
+            case GZIP:
+            case DIFF_GZIP:
+                return ZLIB_MAX_RATIO * n + 64;
+            case ZERO_SUPPRESS_2:
+            case ZERO_SUPPRESS_OTHERWISE_GZIP:
+            case ZERO_SUPPRESS_4:
+            case ZERO_SUPPRESS_8: {
+                int w = base == ZERO_SUPPRESS_4 ? 32 : base == ZERO_SUPPRESS_8 ? 64 : 16;
+                if (n < w / 8) {
+                    return 0;
+                }
+                ByteOrder order = (compress & LITTLE_ENDIAN_FLAG) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+                long bSize = readWord(stored, stored.position(), 0, w, order) & 0xFFFF;
+                int nbw = w == 16 ? 4 : (w == 32 ? 5 : 6);
+                return (n * 8 / nbw + 1) * bSize * (w / 8);
+            }
+            default:
+                return n;
+        }
+    }
+
     /** Checks that a stored compression code is one this codec can expand; returns null or the reason. */
     public static String checkStoredCode(int compress, VectType type) {
         int base = compress & 0xFF;

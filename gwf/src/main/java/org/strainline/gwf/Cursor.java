@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * The buffer's byte order must be the file's.
  */
 final class Cursor {
-    final ByteBuffer buf;
-    final String file;
-    final int version;
+    ByteBuffer buf;
+    String file;
+    int version;
     int pos;
     int end;
     String what = "structure";
@@ -21,6 +21,14 @@ final class Cursor {
         this.buf = buf;
         this.file = file;
         this.version = version;
+    }
+
+    /** Re-targets the cursor at another file (the hot-path decoder reuses one cursor). */
+    Cursor reset(ByteBuffer newBuf, String newFile, int newVersion) {
+        this.buf = newBuf;
+        this.file = newFile;
+        this.version = newVersion;
+        return this;
     }
 
     Cursor at(int pos, int end, String what) {

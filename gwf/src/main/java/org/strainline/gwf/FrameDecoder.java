@@ -30,7 +30,7 @@ public final class FrameDecoder {
     private final Toc toc = new Toc();
     private final GwfReader.Header header = new GwfReader.Header();
     private ByteBuffer scratch = ByteBuffer.allocateDirect(1 << 20);
-    private Cursor cursor;
+    private final Cursor cursor = new Cursor(null, null, 8);
     private ByteBuffer buf;
     private String file;
     private int version;
@@ -76,9 +76,7 @@ public final class FrameDecoder {
         buffer.order(h.order);
         this.version = h.version;
         this.order = h.order;
-        if (cursor == null || cursor.buf != buffer || cursor.version != version || cursor.file != name) {
-            cursor = new Cursor(buffer, name, version);
-        }
+        cursor.reset(buffer, name, version);
         int size = buffer.limit();
         int eofLen = h.endOfFileBytes();
         int eof = size - eofLen;
@@ -362,6 +360,18 @@ public final class FrameDecoder {
         vDataPos = c.pos;
         vNBytes = (int) nBytes;
         c.pos += vNBytes;
+        if ((vCompress & 0xFF) != Compression.RAW) {
+            long raw = vNData * vType.elementBytes();
+            int savedPos = buf.position();
+            int savedLimit = buf.limit();
+            buf.limit(vDataPos + vNBytes).position(vDataPos);
+            long max = Compression.maxExpandedBytes(vCompress, buf);
+            buf.limit(savedLimit).position(savedPos);
+            if (raw > max) {
+                throw new GwfException(GwfException.Kind.MALFORMED, file, vDataPos, "a payload of " + vNBytes
+                        + " bytes cannot expand to nData × element size = " + raw + " bytes with compression " + vCompress);
+            }
+        }
         long nDim = c.u32("nDim");
         if (nDim > 0) {
             c.skip(8 * nDim, "nx");

@@ -279,6 +279,10 @@ public final class Vect {
         if (raw > maxBytes) {
             throw error("vector '" + name + "' expands to " + raw + " bytes, over the limit of " + maxBytes);
         }
+        if (raw > Compression.maxExpandedBytes(compress, stored)) {
+            throw error("a payload of " + stored.remaining() + " bytes cannot expand to nData × element size = " + raw
+                    + " bytes with compression " + compress);
+        }
         ByteBuffer out = ByteBuffer.allocate((int) raw);
         try {
             ByteOrder o = codec.expand(compress, type, nData, stored, out, raw);

@@ -75,6 +75,31 @@ class BadInputTest {
         assertEquals(2048, off.read(0, ChannelName.of("H1:GDS-CALIB_STRAIN"), new double[2048], 0));
     }
 
+    @Test
+    void aHugeNDataBehindATinyPayloadIsRefusedBeforeAllocating() throws Exception {
+        Frame f = new Frame("H1", 0, 0, 1400000000L, 0, 1.0);
+        f.addChannel(Channel.proc("Z", Vect.of("Z", new double[4096], 4096, 0, "")).withCompression(Compression.GZIP));
+        f.addChannel(Channel.proc("S", Vect.of("S", new short[4096], 4096, 0, "")).withCompression(Compression.ZERO_SUPPRESS_2));
+        byte[] b = GwfWriter.toBytes(f);
+        GwfFile clean = new GwfReader().read(ByteBuffer.wrap(b), "huge.gwf");
+        for (String name : new String[] {"Z", "S"}) {
+            Vect v = clean.frames().get(0).channel(name).data();
+            int nDataAt = (int) v.offset() + 14 + 2 + name.length() + 1 + 2 + 2;
+            ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(nDataAt, 1L << 24);
+        }
+        GwfFile bad = new GwfReader(ChecksumPolicy.OFF).read(ByteBuffer.wrap(b), "huge.gwf");
+        for (String name : new String[] {"Z", "S"}) {
+            Vect v = bad.frames().get(0).channel(name).data();
+            assertEquals(1L << 24, v.nData());
+            GwfException e = assertThrows(GwfException.class, v::toDoubles);
+            assertTrue(e.reason().contains("cannot expand to nData"), e.reason());
+            FrameDecoder d = new FrameDecoder(false, Long.MAX_VALUE);
+            d.open(ByteBuffer.wrap(b), "huge.gwf");
+            GwfException de = assertThrows(GwfException.class, () -> d.read(0, ChannelName.of(name), new double[16], 0));
+            assertTrue(de.reason().contains("cannot expand to nData"), de.reason());
+        }
+    }
+
     /** Random corruption of every kind of byte: never anything but GwfException, never a hang. */
     @Test
     void randomCorruptionOnlyEverRaisesGwfException() throws Exception {
