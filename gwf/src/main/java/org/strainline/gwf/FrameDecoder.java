@@ -84,7 +84,11 @@ public final class FrameDecoder {
             throw new GwfException(GwfException.Kind.TRUNCATED, name, size, "truncated: missing FrEndOfFile");
         }
         long seekToc = version >= 8 ? buffer.getLong(size - 20) : buffer.getLong(size - 8);
-        hasToc = seekToc > 0 && seekToc <= size - GwfReader.HEADER_BYTES;
+        hasToc = seekToc != 0;
+        if (hasToc && (seekToc < eofLen + 14 || seekToc > size - GwfReader.HEADER_BYTES)) {
+            throw new GwfException(GwfException.Kind.MALFORMED, name, size - (version >= 8 ? 20 : 8),
+                    "seekTOC " + seekToc + " points outside the file's structures");
+        }
         if (hasToc) {
             int tocPos = (int) (size - seekToc);
             long len = buffer.getLong(tocPos);

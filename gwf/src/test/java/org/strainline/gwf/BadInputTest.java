@@ -100,6 +100,18 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void seekTocOutsideTheFileIsMalformed() throws Exception {
+        byte[] full = sample();
+        for (long seek : new long[] {1, 7, 45, full.length - 39L, full.length + 5L, -3}) {
+            byte[] b = full.clone();
+            ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(b.length - 20, seek);
+            GwfException e = assertThrows(GwfException.class, () -> new FrameDecoder(false, 1 << 20).open(ByteBuffer.wrap(b), "s.gwf"));
+            assertEquals(GwfException.Kind.MALFORMED, e.kind());
+            assertEquals("seekTOC " + seek + " points outside the file's structures", e.reason());
+        }
+    }
+
     /** Random corruption of every kind of byte: never anything but GwfException, never a hang. */
     @Test
     void randomCorruptionOnlyEverRaisesGwfException() throws Exception {
