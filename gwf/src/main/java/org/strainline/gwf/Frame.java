@@ -20,7 +20,8 @@ public final class Frame {
     private final List<Channel> adc = new ArrayList<>();
     private final List<Channel> proc = new ArrayList<>();
     private final List<Channel> sim = new ArrayList<>();
-    private final List<Struct> detectors = new ArrayList<>();
+    private final List<Struct> detectSim = new ArrayList<>();
+    private final List<Struct> detectProc = new ArrayList<>();
     private final List<Struct> history = new ArrayList<>();
     private final List<Struct> events = new ArrayList<>();
     private final List<Struct> simEvents = new ArrayList<>();
@@ -137,8 +138,21 @@ public final class Frame {
         return null;
     }
 
+    /** All detectors: those of simulated data, then those of processed data. */
     public List<Struct> detectors() {
-        return Collections.unmodifiableList(detectors);
+        List<Struct> all = new ArrayList<>(detectSim);
+        all.addAll(detectProc);
+        return Collections.unmodifiableList(all);
+    }
+
+    /** FrameH.detectSim: detectors of the simulated data. */
+    public List<Struct> detectSim() {
+        return Collections.unmodifiableList(detectSim);
+    }
+
+    /** FrameH.detectProc: detectors of the processed (and raw) data. */
+    public List<Struct> detectProc() {
+        return Collections.unmodifiableList(detectProc);
     }
 
     public List<Struct> history() {
@@ -178,8 +192,12 @@ public final class Frame {
         return Collections.unmodifiableList(auxData);
     }
 
-    List<Struct> detectorsMutable() {
-        return detectors;
+    List<Struct> detectSimMutable() {
+        return detectSim;
+    }
+
+    List<Struct> detectProcMutable() {
+        return detectProc;
     }
 
     List<Struct> historyMutable() {

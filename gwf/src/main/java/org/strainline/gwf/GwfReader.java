@@ -408,24 +408,38 @@ public final class GwfReader {
             return s;
         }
 
-        /** Follows a linked list through its {@code next} element; cycle safe. */
+        /** Follows a linked list through its {@code next} element (one structure for types without one); cycle safe. */
         private List<Struct> chain(Ptr first, String type) {
             List<Struct> out = new ArrayList<>();
             Set<Long> seen = new HashSet<>();
             Struct s = get(first, type);
             while (s != null && seen.add(Ptr.key(s.classId(), s.instance()))) {
                 out.add(s);
-                s = get(s.getPtr("next"), type);
+                s = s.def().index.containsKey("next") ? get(s.getPtr("next"), type) : null;
             }
             return out;
         }
 
+        private final Map<Long, Vect> vects = new HashMap<>();
+
+        /** The vector chain starting at {@code p}; one Vect object per FrVect structure of the frame. */
         private Vect vect(Ptr p) throws GwfException {
+            if (p == null || p.isNull()) {
+                return null;
+            }
+            Vect cached = vects.get(p.key());
+            if (cached != null) {
+                return cached;
+            }
             List<Struct> chain = chain(p, "FrVect");
             Vect first = null;
             Vect prev = null;
             for (Struct s : chain) {
-                Vect v = toVect(s);
+                Vect v = vects.get(Ptr.key(s.classId(), s.instance()));
+                if (v == null) {
+                    v = toVect(s);
+                    vects.put(Ptr.key(s.classId(), s.instance()), v);
+                }
                 if (first == null) {
                     first = v;
                 } else {
@@ -457,13 +471,37 @@ public final class GwfReader {
                     (ByteBuffer) s.get("data"), h.order, file, s.offset());
         }
 
+        /** Resolves every pointer element (but {@code next}) of every structure of the frame. */
+        private void link() throws GwfException {
+            vects.clear();
+            for (Struct s : byKey.values()) {
+                List<Schema.Element> els = s.def().elements;
+                for (int i = 0; i < els.size(); i++) {
+                    Schema.Element e = els.get(i);
+                    if (e.kind != Schema.Kind.PTR || e.name.equals("next")) {
+                        continue;
+                    }
+                    Ptr p = (Ptr) s.value(i);
+                    if (p.isNull()) {
+                        continue;
+                    }
+                    if (e.target.equals("FrVect")) {
+                        s.link(e.name, vect(p));
+                    } else {
+                        s.link(e.name, chain(p, e.target));
+                    }
+                }
+            }
+        }
+
         private Frame resolve() throws GwfException {
+            link();
             Struct f = frameH;
             Frame fr = new Frame(f.getString("name"), (int) f.getLong("run"), f.getLong("frame"),
                     f.getLong("dataQuality"), f.getLong("GTimeS"), f.getLong("GTimeN"), (int) f.getLong("ULeapS"),
                     f.getDouble("dt"));
-            fr.detectorsMutable().addAll(chain(f.getPtr("detectSim"), "FrDetector"));
-            fr.detectorsMutable().addAll(chain(f.getPtr("detectProc"), "FrDetector"));
+            fr.detectSimMutable().addAll(chain(f.getPtr("detectSim"), "FrDetector"));
+            fr.detectProcMutable().addAll(chain(f.getPtr("detectProc"), "FrDetector"));
             fr.historyMutable().addAll(chain(f.getPtr("history"), "FrHistory"));
             Struct raw = get(f.getPtr("rawData"), "FrRawData");
             if (raw != null) {

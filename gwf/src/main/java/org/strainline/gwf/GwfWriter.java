@@ -198,79 +198,296 @@ public final class GwfWriter implements Closeable {
         return instances.getOrDefault(CLASS_IDS.get(type), 0L);
     }
 
-    /** Appends one frame. */
+    /**
+     * A structure to write: values in the v8 element order, and for each pointer element (but
+     * {@code next}) what it leads to: a {@link Vect} chain, a list of nodes, or a detector named by
+     * an FrStatData.
+     */
+    private static final class Node {
+        final String type;
+        final Object[] values;
+        final Object[] children;
+        final int compression;
+
+        Node(String type, Object[] values, Object[] children, int compression) {
+            this.type = type;
+            this.values = values;
+            this.children = children;
+            this.compression = compression;
+        }
+    }
+
+    /** An FrStatData's pointer to the detector of that name written in the same frame. */
+    private static final class DetectorRef {
+        final String name;
+
+        DetectorRef(String name) {
+            this.name = name;
+        }
+    }
+
+    private static Schema.Def def(String type) {
+        return Schema.forVersion(8).get(type);
+    }
+
+    /** A node with every element at its default. */
+    private static Node blank(String type, Vect data, int compression) {
+        Schema.Def d = def(type);
+        Object[] v = new Object[d.elements.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = defaultValue(type, d.elements.get(i), data);
+        }
+        return new Node(type, v, new Object[v.length], compression);
+    }
+
+    private static void set(Node n, String element, Object value) {
+        n.values[def(n.type).indexOf(element)] = value;
+    }
+
+    private static void child(Node n, String element, Object child) {
+        if (child instanceof List && ((List<?>) child).isEmpty()) {
+            return;
+        }
+        n.children[def(n.type).indexOf(element)] = child;
+    }
+
+    /** A node copying a structure read from a file, with what its pointers resolved to. */
+    private static Node fromStruct(Struct s, int compression) {
+        Schema.Def d = def(s.type());
+        Object[] v = new Object[d.elements.size()];
+        Object[] ch = new Object[v.length];
+        for (int i = 0; i < v.length; i++) {
+            Schema.Element e = d.elements.get(i);
+            v[i] = e.kind == Schema.Kind.PTR ? Ptr.NULL : s.value(i);
+            if (e.kind != Schema.Kind.PTR || e.name.equals("next")) {
+                continue;
+            }
+            Object link = s.linked(e.name);
+            if (link instanceof Vect) {
+                ch[i] = link;
+            } else if (link instanceof List && !((List<?>) link).isEmpty()) {
+                List<Node> nodes = new ArrayList<>();
+                for (Object o : (List<?>) link) {
+                    Struct t = (Struct) o;
+                    if (s.type().equals("FrStatData") && e.name.equals("detector")) {
+                        ch[i] = new DetectorRef(t.getString("name"));
+                        break;
+                    }
+                    nodes.add(fromStruct(t, compression));
+                }
+                if (ch[i] == null) {
+                    ch[i] = nodes;
+                }
+            }
+        }
+        return new Node(s.type(), v, ch, compression);
+    }
+
+    private Node channelNode(Channel c) {
+        int code = c.compression() == Channel.DEFAULT_COMPRESSION ? defaultCompression : c.compression();
+        String type = c.kind().structName();
+        Node n = c.struct() != null && c.struct().type().equals(type) ? fromStruct(c.struct(), code)
+                : blank(type, c.data(), code);
+        set(n, "name", c.name());
+        n.children[def(type).indexOf("data")] = c.data();
+        return n;
+    }
+
+    private List<Node> nodes(List<Struct> structs) {
+        List<Node> l = new ArrayList<>();
+        for (Struct s : structs) {
+            l.add(fromStruct(s, defaultCompression));
+        }
+        return l;
+    }
+
+    private List<Node> channels(List<Channel> cs) {
+        List<Node> l = new ArrayList<>();
+        for (Channel c : cs) {
+            l.add(channelNode(c));
+        }
+        return l;
+    }
+
+    private Node frameNode(Frame f) {
+        Node h = blank("FrameH", null, defaultCompression);
+        set(h, "name", f.name());
+        set(h, "run", (long) f.run());
+        set(h, "frame", f.frameNumber());
+        set(h, "dataQuality", f.dataQuality());
+        set(h, "GTimeS", f.gpsS());
+        set(h, "GTimeN", f.gpsNs());
+        set(h, "ULeapS", (long) f.uLeapS());
+        set(h, "dt", f.durationS());
+        child(h, "detectSim", nodes(f.detectSim()));
+        child(h, "detectProc", nodes(f.detectProc()));
+        List<Node> hist = nodes(f.history());
+        for (String[] x : f.historyToWrite()) {
+            Node n = blank("FrHistory", null, defaultCompression);
+            set(n, "name", x[0]);
+            set(n, "time", Long.parseLong(x[1]));
+            set(n, "comment", x[2]);
+            hist.add(n);
+        }
+        child(h, "history", hist);
+        if (!f.adcData().isEmpty() || !f.serData().isEmpty() || !f.tables().isEmpty() || !f.messages().isEmpty()) {
+            Node raw = blank("FrRawData", null, defaultCompression);
+            child(raw, "firstSer", nodes(f.serData()));
+            child(raw, "firstAdc", channels(f.adcData()));
+            child(raw, "firstTable", nodes(f.tables()));
+            child(raw, "logMsg", nodes(f.messages()));
+            child(h, "rawData", List.of(raw));
+        }
+        child(h, "procData", channels(f.procData()));
+        child(h, "simData", channels(f.simData()));
+        child(h, "event", nodes(f.events()));
+        child(h, "simEvent", nodes(f.simEvents()));
+        child(h, "summaryData", nodes(f.summaries()));
+        if (!f.auxData().isEmpty()) {
+            child(h, "auxData", f.auxData().get(0));
+        }
+        return h;
+    }
+
+    // ------------------------------------------------------------------ writing nodes
+
+    /** How many structures of {@code type} writing {@code child} adds. */
+    private static long count(Object child, String type) {
+        if (child instanceof Vect) {
+            long n = 0;
+            if (type.equals("FrVect")) {
+                for (Vect v = (Vect) child; v != null; v = v.next()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+        if (child instanceof List) {
+            long n = 0;
+            for (Object o : (List<?>) child) {
+                Node node = (Node) o;
+                if (node.type.equals(type)) {
+                    n++;
+                }
+                for (Object c : node.children) {
+                    n += count(c, type);
+                }
+            }
+            return n;
+        }
+        return 0;
+    }
+
+    private static String childType(Object child) {
+        return child instanceof Vect ? "FrVect" : ((Node) ((List<?>) child).get(0)).type;
+    }
+
+    private Map<String, Long> positions;
+    private final Map<String, Long> detectorInstances = new HashMap<>();
+    private long firstAdcPos;
+
+    private void writeChain(List<Node> chain) throws IOException {
+        for (int i = 0; i < chain.size(); i++) {
+            writeNode(chain.get(i), i + 1 < chain.size());
+        }
+    }
+
+    private void writeNode(Node n, boolean hasNext) throws IOException {
+        Schema.Def d = def(n.type);
+        declare(n.type);
+        long pos = s.pos();
+        int st = begin(CLASS_IDS.get(n.type));
+        Map<String, Long> consumed = new HashMap<>();
+        for (int i = 0; i < d.elements.size(); i++) {
+            Schema.Element e = d.elements.get(i);
+            Object v = n.values[i];
+            if (e.kind == Schema.Kind.PTR) {
+                Object c = n.children[i];
+                if (e.name.equals("next")) {
+                    v = Ptr.NULL;   // patched below, once the children are counted
+                } else if (c instanceof DetectorRef) {
+                    Long inst = detectorInstances.get(((DetectorRef) c).name);
+                    v = inst == null ? Ptr.NULL : ptr("FrDetector", inst);
+                } else if (c != null) {
+                    String t = childType(c);
+                    v = ptr(t, peek(t) + consumed.getOrDefault(t, 0L));
+                    for (String any : CLASS_IDS.keySet()) {
+                        long k = count(c, any);
+                        if (k > 0) {
+                            consumed.merge(any, k, Long::sum);
+                        }
+                    }
+                } else {
+                    v = Ptr.NULL;
+                }
+                if (e.name.equals("next") && hasNext) {
+                    v = ptr(n.type, peek(n.type) + consumedOf(n, n.type));
+                }
+            }
+            value(e, v);
+        }
+        end(st);
+        String name = d.index.containsKey("name") ? (String) n.values[d.indexOf("name")] : "";
+        switch (n.type) {
+            case "FrAdcData":
+                if (firstAdcPos == 0) {
+                    firstAdcPos = pos;
+                }
+                positions.putIfAbsent("A" + name, pos);
+                adcPos.putIfAbsent(name, null);
+                break;
+            case "FrProcData":
+                positions.putIfAbsent("P" + name, pos);
+                procPos.putIfAbsent(name, null);
+                break;
+            case "FrSimData":
+                positions.putIfAbsent("S" + name, pos);
+                simPos.putIfAbsent(name, null);
+                break;
+            case "FrDetector":
+                detectorInstances.putIfAbsent(name, instances.get(CLASS_IDS.get("FrDetector")) - 1);
+                break;
+            default:
+                break;
+        }
+        for (Object c : n.children) {
+            if (c instanceof Vect) {
+                for (Vect x = (Vect) c; x != null; x = x.next()) {
+                    vect(x, n.compression, x.next() != null);
+                }
+            } else if (c instanceof List) {
+                List<Node> l = new ArrayList<>();
+                for (Object o : (List<?>) c) {
+                    l.add((Node) o);
+                }
+                writeChain(l);
+            }
+        }
+    }
+
+    private static long consumedOf(Node n, String type) {
+        long k = 0;
+        for (Object c : n.children) {
+            k += count(c, type);
+        }
+        return k;
+    }
+
+    /** Appends one frame: FrameH and everything it leads to, the frame's FrStatData, FrEndOfFrame. */
     public void write(Frame f) throws IOException {
         if (closed) {
             throw new IllegalStateException("writer is closed");
         }
-        List<Channel> adc = f.adcData();
-        List<Channel> proc = f.procData();
-        List<Channel> sim = f.simData();
-        List<String[]> hist = f.historyToWrite();
-        Map<String, Long> positions = new HashMap<>();
-        // FrameH
+        positions = new HashMap<>();
+        detectorInstances.clear();
+        firstAdcPos = 0;
         declare("FrameH");
         long frameHPos = s.pos();
-        int st = begin(CLASS_IDS.get("FrameH"));
-        s.string(f.name());
-        s.i32(f.run());
-        s.i32((int) f.frameNumber());
-        s.i32((int) f.dataQuality());
-        s.i32((int) f.gpsS());
-        s.i32((int) f.gpsNs());
-        s.i16(f.uLeapS());
-        s.f64(f.durationS());
-        ptr(Ptr.NULL);                                             // type
-        ptr(Ptr.NULL);                                             // user
-        ptr(Ptr.NULL);                                             // detectSim
-        ptr(Ptr.NULL);                                             // detectProc
-        ptr(hist.isEmpty() ? Ptr.NULL : ptr("FrHistory", peek("FrHistory")));
-        ptr(adc.isEmpty() ? Ptr.NULL : ptr("FrRawData", peek("FrRawData")));
-        ptr(proc.isEmpty() ? Ptr.NULL : ptr("FrProcData", peek("FrProcData")));
-        ptr(sim.isEmpty() ? Ptr.NULL : ptr("FrSimData", peek("FrSimData")));
-        ptr(Ptr.NULL);                                             // event
-        ptr(Ptr.NULL);                                             // simEvent
-        ptr(Ptr.NULL);                                             // summaryData
-        ptr(Ptr.NULL);                                             // auxData
-        ptr(Ptr.NULL);                                             // auxTable
-        end(st);
-        for (int i = 0; i < hist.size(); i++) {
-            String[] h = hist.get(i);
-            st = struct("FrHistory");
-            s.string(h[0]);
-            s.i32((int) Long.parseLong(h[1]));
-            s.string(h[2]);
-            ptr(i + 1 < hist.size() ? ptr("FrHistory", peek("FrHistory")) : Ptr.NULL);
-            end(st);
+        writeNode(frameNode(f), false);
+        for (Struct sd : f.statData()) {
+            writeNode(fromStruct(sd, defaultCompression), false);
         }
-        long firstAdcPos = 0;
-        if (!adc.isEmpty()) {
-            st = struct("FrRawData");
-            s.string("");
-            ptr(Ptr.NULL);
-            ptr(ptr("FrAdcData", peek("FrAdcData")));
-            ptr(Ptr.NULL);
-            ptr(Ptr.NULL);
-            ptr(Ptr.NULL);
-            end(st);
-        }
-        for (int i = 0; i < adc.size(); i++) {
-            long p = channel(adc.get(i), i + 1 < adc.size());
-            if (i == 0) {
-                firstAdcPos = p;
-            }
-            positions.put("A" + adc.get(i).name(), p);
-            adcPos.putIfAbsent(adc.get(i).name(), null);
-        }
-        for (int i = 0; i < proc.size(); i++) {
-            positions.put("P" + proc.get(i).name(), channel(proc.get(i), i + 1 < proc.size()));
-            procPos.putIfAbsent(proc.get(i).name(), null);
-        }
-        for (int i = 0; i < sim.size(); i++) {
-            positions.put("S" + sim.get(i).name(), channel(sim.get(i), i + 1 < sim.size()));
-            simPos.putIfAbsent(sim.get(i).name(), null);
-        }
-        st = struct("FrEndOfFrame");
+        int st = struct("FrEndOfFrame");
         s.i32(f.run());
         s.i32((int) f.frameNumber());
         s.i32((int) f.gpsS());
@@ -280,44 +497,6 @@ public final class GwfWriter implements Closeable {
         frames.add(f);
         framePositions.add(positions);
         frameInfo.add(new long[] {frameHPos, firstAdcPos});
-    }
-
-    /** Writes a channel structure and its data vector chain; returns the structure's offset. */
-    private long channel(Channel c, boolean hasNext) throws IOException {
-        String type = c.kind().structName();
-        Struct src = c.struct();
-        Map<String, Schema.Def> defs = Schema.forVersion(8);
-        Schema.Def def = defs.get(type);
-        declare(type);
-        long pos = s.pos();
-        int st = begin(CLASS_IDS.get(type));
-        int dataIndex = def.indexOf("data");
-        int nextIndex = def.indexOf("next");
-        Vect v = c.data();
-        for (int i = 0; i < def.elements.size(); i++) {
-            Schema.Element e = def.elements.get(i);
-            Object val;
-            if (i == dataIndex) {
-                val = v == null ? Ptr.NULL : ptr("FrVect", peek("FrVect"));
-            } else if (i == nextIndex) {
-                val = hasNext ? ptr(type, peek(type)) : Ptr.NULL;
-            } else if (e.name.equals("name")) {
-                val = c.name();
-            } else if (e.kind == Schema.Kind.PTR) {
-                val = Ptr.NULL;
-            } else if (src != null && src.type().equals(type)) {
-                val = src.value(i);
-            } else {
-                val = defaultValue(type, e, v);
-            }
-            value(e, val);
-        }
-        end(st);
-        int code = c.compression() == Channel.DEFAULT_COMPRESSION ? defaultCompression : c.compression();
-        for (Vect x = v; x != null; x = x.next()) {
-            vect(x, code, x.next() != null);
-        }
-        return pos;
     }
 
     private static Object defaultValue(String type, Schema.Element e, Vect v) {
@@ -336,6 +515,7 @@ public final class GwfWriter implements Closeable {
                 break;
         }
         switch (e.kind) {
+            case PTR: return Ptr.NULL;
             case STRING: return "";
             case REAL_4:
             case REAL_8: return 0.0;

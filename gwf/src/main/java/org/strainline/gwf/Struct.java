@@ -17,6 +17,7 @@ public final class Struct {
     private final long instance;
     private final long offset;
     private final Object[] values;
+    private final Map<String, Object> links = new java.util.HashMap<>();
 
     Struct(Schema.Def def, int classId, long instance, long offset, Object[] values) {
         this.def = def;
@@ -71,6 +72,32 @@ public final class Struct {
 
     public Ptr getPtr(String element) {
         return (Ptr) get(element);
+    }
+
+    void link(String element, Object target) {
+        links.put(element, target);
+    }
+
+    /**
+     * What a pointer element (other than {@code next}) resolved to in its frame: a {@link Vect}
+     * (the head of its chain) for pointers to FrVect, a {@code List<Struct>} (the linked list) for
+     * pointers to other structures, or null when the pointer is null or did not resolve.
+     */
+    public Object linked(String element) {
+        return links.get(element);
+    }
+
+    /** The vector chain a pointer element resolved to, or null. */
+    public Vect linkedVect(String element) {
+        Object o = links.get(element);
+        return o instanceof Vect ? (Vect) o : null;
+    }
+
+    /** The structures a pointer element resolved to (its linked list), empty when none. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<Struct> linkedStructs(String element) {
+        Object o = links.get(element);
+        return o instanceof java.util.List ? (java.util.List<Struct>) o : java.util.List.of();
     }
 
     /** All elements in file order. */
