@@ -299,6 +299,15 @@ public final class GwfReader {
             report.problems.add(msg);
         }
 
+        /** A whole-file or header checksum: OK, or BAD after {@link #checksumMismatch}. */
+        private ChecksumReport.Status compare(String what, int stored, int computed) throws GwfException {
+            if (stored == computed) {
+                return ChecksumReport.Status.OK;
+            }
+            checksumMismatch(what, 0, stored, computed);
+            return ChecksumReport.Status.BAD;
+        }
+
         private void readSH() throws GwfException {
             String name = c.string("name");
             int id = c.u16("class");
@@ -352,21 +361,12 @@ public final class GwfReader {
                 c.i32("chkSum");
                 int fileSum = c.i32("chkSumFile");
                 if (hdrSum != 0) {
-                    int computed = Cksum.of(b, 0, HEADER_BYTES);
-                    report.header = computed == hdrSum ? ChecksumReport.Status.OK : ChecksumReport.Status.BAD;
-                    if (computed != hdrSum) {
-                        checksumMismatch("file header", 0, hdrSum, computed);
-                    }
+                    report.header = compare("file header", hdrSum, Cksum.of(b, 0, HEADER_BYTES));
                 } else {
                     report.header = ChecksumReport.Status.ABSENT;
                 }
                 if (h.checksumType == 1 || fileSum != 0) {
-                    int covered = pos + length - 4;
-                    int computed = Cksum.of(b, 0, covered);
-                    report.file = computed == fileSum ? ChecksumReport.Status.OK : ChecksumReport.Status.BAD;
-                    if (computed != fileSum) {
-                        checksumMismatch("file", 0, fileSum, computed);
-                    }
+                    report.file = compare("file", fileSum, Cksum.of(b, 0, pos + length - 4));
                 } else {
                     report.file = ChecksumReport.Status.ABSENT;
                 }
@@ -379,11 +379,7 @@ public final class GwfReader {
                     int crc = Cksum.update(0, b, 0, sumPos);
                     crc = Cksum.update(crc, new byte[4], 0, 4);
                     crc = Cksum.update(crc, b, sumPos + 4, pos + length - sumPos - 4);
-                    int computed = Cksum.finish(crc, pos + length);
-                    report.file = computed == stored ? ChecksumReport.Status.OK : ChecksumReport.Status.BAD;
-                    if (computed != stored) {
-                        checksumMismatch("file", 0, stored, computed);
-                    }
+                    report.file = compare("file", stored, Cksum.finish(crc, pos + length));
                 } else {
                     report.file = ChecksumReport.Status.ABSENT;
                 }
