@@ -47,6 +47,20 @@ class StructureTest {
         }
     }
 
+    @Test
+    void structuresOfUndeclaredClassesAreSkippedByLength() throws Exception {
+        Frame f = new Frame("H1", 0, 0, 1400000000L, 0, 1.0).addHistory("a", 1, "first")
+                .addChannel(Channel.proc("H1:X", Vect.of("H1:X", new double[] {1, 2, 3}, 3, 0, "")));
+        byte[] b = GwfWriter.toBytes(f);
+        GwfFile clean = new GwfReader().read(ByteBuffer.wrap(b), "u");
+        int hist = (int) clean.frames().get(0).history().get(0).offset();
+        b[hist + 9] = (byte) 99;   // the FrHistory now has a class id no FrSH declares
+        GwfFile r = new GwfReader(ChecksumPolicy.OFF).read(ByteBuffer.wrap(b), "u");
+        assertEquals(1, r.skippedStructures());
+        assertEquals(0, r.frames().get(0).history().size());
+        assertArrayEquals(new double[] {1, 2, 3}, r.frames().get(0).channel("H1:X").data().toDoubles());
+    }
+
     /** No version-7 file is known; v7 differs from v6 only in fields an ADC-only file does not have. */
     @Test
     void version7IsReadLikeVersion6() throws Exception {
