@@ -164,7 +164,6 @@ public final class GwfReader {
         final ChecksumReport report = new ChecksumReport();
         final List<String> warnings = new ArrayList<>();
         final Map<Integer, String> dict = new LinkedHashMap<>();
-        final Map<Integer, Integer> elementCounts = new HashMap<>();
         final List<Frame> frames = new ArrayList<>();
         final List<Struct> statData = new ArrayList<>();
         Header h;
@@ -172,7 +171,6 @@ public final class GwfReader {
         Cursor c;
         Toc toc;
         int skipped;
-        int currentSh = -1;
         // per frame
         Struct frameH;
         final Map<Long, Struct> byKey = new HashMap<>();
@@ -233,9 +231,7 @@ public final class GwfReader {
                 if (classId == 1) {
                     readSH();
                 } else if (classId == 2) {
-                    if (currentSh >= 0) {
-                        elementCounts.merge(currentSh, 1, Integer::sum);
-                    }
+                    // FrSE: nothing to keep, the element lists are this codec's own (Schema)
                 } else if (type == null) {
                     skipped++;
                     warn("structure of class " + classId + " at offset " + pos + " is not in the dictionary; skipped");
@@ -319,7 +315,6 @@ public final class GwfReader {
                 throw c.malformed("class id " + id + " declared as both " + prior + " and " + name);
             }
             dict.put(id, name);
-            currentSh = id;
         }
 
         private void endOfFrame(int pos) throws GwfException {
