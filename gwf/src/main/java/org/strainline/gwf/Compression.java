@@ -99,6 +99,19 @@ public final class Compression {
         }
     }
 
+    /**
+     * Null when the payload between {@code stored}'s position and limit can expand to
+     * {@code rawBytes} with this code ({@link #maxExpandedBytes}), else the reason. Allocates only
+     * the reason.
+     */
+    public static String expansionProblem(int compress, ByteBuffer stored, long rawBytes) {
+        if (rawBytes <= maxExpandedBytes(compress, stored)) {
+            return null;
+        }
+        return "a payload of " + stored.remaining() + " bytes cannot expand to nData × element size = " + rawBytes
+                + " bytes with compression " + compress;
+    }
+
     /** Checks that a stored compression code is one this codec can expand; returns null or the reason. */
     public static String checkStoredCode(int compress, VectType type) {
         int base = compress & 0xFF;
@@ -133,6 +146,10 @@ public final class Compression {
         String bad = checkStoredCode(compress, type);
         if (bad != null) {
             throw corrupt(bad);
+        }
+        String cannot = expansionProblem(compress, src, rawBytes);
+        if (cannot != null) {
+            throw corrupt(cannot);
         }
         if (rawBytes > dst.remaining()) {
             throw corrupt("expanded size " + rawBytes + " exceeds the buffer (" + dst.remaining() + " bytes)");
@@ -172,10 +189,6 @@ public final class Compression {
     }
 
     private void inflate(ByteBuffer src, ByteBuffer dst, long rawBytes) throws GwfException {
-        int srcLen = src.remaining();
-        if (rawBytes > ZLIB_MAX_RATIO * srcLen + 64) {
-            throw corrupt("zlib payload of " + srcLen + " bytes cannot expand to " + rawBytes + " bytes");
-        }
         Inflater inf = inflater;
         inf.reset();
         int savedPos = src.position();

@@ -369,11 +369,10 @@ public final class FrameDecoder {
             int savedPos = buf.position();
             int savedLimit = buf.limit();
             buf.limit(vDataPos + vNBytes).position(vDataPos);
-            long max = Compression.maxExpandedBytes(vCompress, buf);
+            String cannot = Compression.expansionProblem(vCompress, buf, raw);
             buf.limit(savedLimit).position(savedPos);
-            if (raw > max) {
-                throw new GwfException(GwfException.Kind.MALFORMED, file, vDataPos, "a payload of " + vNBytes
-                        + " bytes cannot expand to nData × element size = " + raw + " bytes with compression " + vCompress);
+            if (cannot != null) {
+                throw new GwfException(GwfException.Kind.MALFORMED, file, vDataPos, cannot);
             }
         }
         long nDim = c.u32("nDim");

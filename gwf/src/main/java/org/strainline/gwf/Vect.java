@@ -279,9 +279,9 @@ public final class Vect {
         if (raw > maxBytes) {
             throw error("vector '" + name + "' expands to " + raw + " bytes, over the limit of " + maxBytes);
         }
-        if (raw > Compression.maxExpandedBytes(compress, stored)) {
-            throw error("a payload of " + stored.remaining() + " bytes cannot expand to nData × element size = " + raw
-                    + " bytes with compression " + compress);
+        String cannot = Compression.expansionProblem(compress, stored, raw);
+        if (cannot != null) {
+            throw error(cannot);
         }
         ByteBuffer out = ByteBuffer.allocate((int) raw);
         try {
