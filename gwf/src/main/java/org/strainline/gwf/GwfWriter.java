@@ -351,31 +351,21 @@ public final class GwfWriter implements Closeable {
 
     // ------------------------------------------------------------------ writing nodes
 
-    /** How many structures of {@code type} writing {@code child} adds. */
-    private static long count(Object child, String type) {
+    /** Adds to {@code into}, per structure type, how many structures writing {@code child} adds. */
+    private static void count(Object child, Map<String, Long> into) {
         if (child instanceof Vect) {
-            long n = 0;
-            if (type.equals("FrVect")) {
-                for (Vect v = (Vect) child; v != null; v = v.next()) {
-                    n++;
-                }
+            for (Vect v = (Vect) child; v != null; v = v.next()) {
+                into.merge("FrVect", 1L, Long::sum);
             }
-            return n;
-        }
-        if (child instanceof List) {
-            long n = 0;
+        } else if (child instanceof List) {
             for (Object o : (List<?>) child) {
                 Node node = (Node) o;
-                if (node.type.equals(type)) {
-                    n++;
-                }
+                into.merge(node.type, 1L, Long::sum);
                 for (Object c : node.children) {
-                    n += count(c, type);
+                    count(c, into);
                 }
             }
-            return n;
         }
-        return 0;
     }
 
     private static String childType(Object child) {
@@ -397,31 +387,29 @@ public final class GwfWriter implements Closeable {
         declare(n.type);
         long pos = s.pos();
         int st = begin(CLASS_IDS.get(n.type));
+        // children are written after the structure, in element order: a pointer to one is the
+        // next instance of its type plus what the children before it add; `next` comes after all
         Map<String, Long> consumed = new HashMap<>();
+        Map<String, Long> all = new HashMap<>();
+        for (Object c : n.children) {
+            count(c, all);
+        }
         for (int i = 0; i < d.elements.size(); i++) {
             Schema.Element e = d.elements.get(i);
             Object v = n.values[i];
             if (e.kind == Schema.Kind.PTR) {
                 Object c = n.children[i];
                 if (e.name.equals("next")) {
-                    v = Ptr.NULL;   // patched below, once the children are counted
+                    v = hasNext ? ptr(n.type, peek(n.type) + all.getOrDefault(n.type, 0L)) : Ptr.NULL;
                 } else if (c instanceof DetectorRef) {
                     Long inst = detectorInstances.get(((DetectorRef) c).name);
                     v = inst == null ? Ptr.NULL : ptr("FrDetector", inst);
                 } else if (c != null) {
                     String t = childType(c);
                     v = ptr(t, peek(t) + consumed.getOrDefault(t, 0L));
-                    for (String any : CLASS_IDS.keySet()) {
-                        long k = count(c, any);
-                        if (k > 0) {
-                            consumed.merge(any, k, Long::sum);
-                        }
-                    }
+                    count(c, consumed);
                 } else {
                     v = Ptr.NULL;
-                }
-                if (e.name.equals("next") && hasNext) {
-                    v = ptr(n.type, peek(n.type) + consumedOf(n, n.type));
                 }
             }
             value(e, v);
@@ -456,21 +444,11 @@ public final class GwfWriter implements Closeable {
                     vect(x, n.compression, x.next() != null);
                 }
             } else if (c instanceof List) {
-                List<Node> l = new ArrayList<>();
-                for (Object o : (List<?>) c) {
-                    l.add((Node) o);
-                }
-                writeChain(l);
+                @SuppressWarnings("unchecked")
+                List<Node> chain = (List<Node>) c;
+                writeChain(chain);
             }
         }
-    }
-
-    private static long consumedOf(Node n, String type) {
-        long k = 0;
-        for (Object c : n.children) {
-            k += count(c, type);
-        }
-        return k;
     }
 
     /** Appends one frame: FrameH and everything it leads to, the frame's FrStatData, FrEndOfFrame. */
