@@ -1,7 +1,6 @@
 package org.strainline.gwf;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Type conversion of expanded vector words to float64/float32, straight from a (possibly mapped)
@@ -130,9 +129,5 @@ final class Convert {
             }
             dst.position(p + 4 * n);
         }
-    }
-
-    static ByteOrder swap(ByteOrder o) {
-        return o == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     }
 }

@@ -155,7 +155,7 @@ public final class Struct {
                     c.need(n, e.name);
                     ByteBuffer slice = c.buf.duplicate();
                     slice.limit(c.pos + (int) n).position(c.pos);
-                    v[i] = slice.slice().order(c.buf.order()).asReadOnlyBuffer().order(c.buf.order());
+                    v[i] = slice.slice().asReadOnlyBuffer().order(c.buf.order());
                     c.pos += (int) n;
                     break;
                 }
