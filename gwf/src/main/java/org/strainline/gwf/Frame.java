@@ -49,6 +49,31 @@ public final class Frame {
         this.durationS = durationS;
     }
 
+    /**
+     * A copy of this frame starting at another GPS time, holding the same channels and structures
+     * (channel times are relative to the frame start, so the data keep their place in the frame).
+     * Replays use it to restamp recorded data.
+     */
+    public Frame restamped(long newGpsS, long newGpsNs) {
+        Frame f = new Frame(name, run, frameNumber, dataQuality, newGpsS, newGpsNs, uLeapS, durationS);
+        f.adc.addAll(adc);
+        f.proc.addAll(proc);
+        f.sim.addAll(sim);
+        f.detectSim.addAll(detectSim);
+        f.detectProc.addAll(detectProc);
+        f.history.addAll(history);
+        f.events.addAll(events);
+        f.simEvents.addAll(simEvents);
+        f.serData.addAll(serData);
+        f.messages.addAll(messages);
+        f.tables.addAll(tables);
+        f.summaries.addAll(summaries);
+        f.statData.addAll(statData);
+        f.auxData.addAll(auxData);
+        f.historyToWrite.addAll(historyToWrite);
+        return f;
+    }
+
     public Frame addChannel(Channel c) {
         switch (c.kind()) {
             case ADC: adc.add(c); break;

@@ -72,6 +72,7 @@ public final class FrameDecoder {
     public void open(ByteBuffer buffer, String name) throws GwfException {
         this.file = name;
         this.buf = buffer;
+        this.found = null;
         GwfReader.Header h = GwfReader.header(buffer, name, header);
         buffer.order(h.order);
         this.version = h.version;
@@ -431,6 +432,40 @@ public final class FrameDecoder {
         }
         return (int) n;
     }
+
+    /**
+     * Locates a channel of a frame without decoding it: returns its number of values (words;
+     * twice the element count for complex types). {@link #lastSampleRate()}, {@link #lastType()} and
+     * the other {@code last} accessors then describe it, and {@link #readFound} decodes it. Lets a
+     * caller check length and rate before it decodes.
+     */
+    public long find(int frame, ChannelName channel) throws GwfException {
+        found = null;
+        locate(frame, channel);
+        found = channel;
+        return Convert.words(vType, vNData);
+    }
+
+    /**
+     * Decodes the channel located by the last {@link #find} into {@code dst} from its position
+     * (advanced), as float64 when {@code asDouble} else float32, in {@code dst}'s byte order.
+     */
+    public int readFound(ByteBuffer dst, boolean asDouble) throws GwfException {
+        if (found == null) {
+            throw new IllegalStateException("no channel located: call find first");
+        }
+        long n = Convert.words(vType, vNData);
+        int capacity = dst.remaining() / (asDouble ? 8 : 4);
+        if (n > capacity) {
+            throw new GwfException(GwfException.Kind.MALFORMED, file, vDataPos,
+                    "channel '" + found.name() + "' has " + n + " values, the destination holds " + capacity);
+        }
+        ByteBuffer b = words(base);
+        Convert.toBuffer(vType, b, base[0], (int) n, dst, asDouble);
+        return (int) n;
+    }
+
+    private ChannelName found;
 
     /** Decodes a channel of a frame into {@code dst[off..]}; returns the number of values written. */
     public int read(int frame, ChannelName channel, double[] dst, int off) throws GwfException {

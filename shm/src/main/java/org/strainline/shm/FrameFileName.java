@@ -53,6 +53,38 @@ public final class FrameFileName {
         return (gps << 24) | dur;
     }
 
+    /**
+     * Writes the NUL-terminated name {@code {prefix}-{gps}-{duration}.gwf} into {@code dst} (which
+     * must hold {@code prefix.length + 28} bytes) without allocating; returns its length without the NUL.
+     */
+    public static int write(byte[] dst, byte[] prefix, long gps, int duration) {
+        int p = prefix.length;
+        System.arraycopy(prefix, 0, dst, 0, p);
+        dst[p++] = '-';
+        p = digits(dst, p, gps, 10);
+        dst[p++] = '-';
+        int d = 1;
+        for (long x = duration; x >= 10; x /= 10) {
+            d++;
+        }
+        p = digits(dst, p, duration, d);
+        dst[p++] = '.';
+        dst[p++] = 'g';
+        dst[p++] = 'w';
+        dst[p++] = 'f';
+        dst[p] = 0;
+        return p;
+    }
+
+    private static int digits(byte[] dst, int at, long value, int count) {
+        long v = value;
+        for (int i = at + count - 1; i >= at; i--) {
+            dst[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        return at + count;
+    }
+
     /** Parses a String name (convenience; allocates). */
     public static long parse(String name, String prefix) {
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

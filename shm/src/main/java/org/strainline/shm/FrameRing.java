@@ -1,0 +1,116 @@
+package org.strainline.shm;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ring of one IFO: an LMAX Disruptor of preallocated {@link FrameEvent}s, one slot per GPS
+ * second, with the ingest thread as its single producer. Seconds go in through a static,
+ * non-capturing translator with {@code tryPublishEvent}: when the ring is full the second is
+ * refused (the assembler counts it as dropped and flags the next one RESET) and ingest never
+ * blocks. Consumers are added before {@link #start()}; each runs on its own thread under a
+ * {@link CountingExceptionHandler}, so an exception is logged and counted and the consumer goes
+ * on with the next second. Consumers wait with a blocking strategy by default: on a 1 Hz stream
+ * a spinning consumer would only burn a core.
+ *
+ * <p>Allocation free in steady state: {@link #offer} copies the assembled second into the slot.
+ */
+public final class FrameRing implements FrameAssembler.SecondSink {
+    private static final EventTranslatorOneArg<FrameEvent, FrameAssembler.Second> TRANSLATE =
+            (event, sequence, second) -> event.copyFrom(second);
+
+    private final String ifo;
+    private final Disruptor<FrameEvent> disruptor;
+    private final RingBuffer<FrameEvent> ring;
+    private final CountingExceptionHandler exceptions;
+    private boolean started;
+
+    public FrameRing(IfoSpec spec, int size, IngestCounters counters) {
+        this(spec, size, counters, new BlockingWaitStrategy());
+    }
+
+    public FrameRing(IfoSpec spec, int size, IngestCounters counters, WaitStrategy wait) {
+        this.ifo = spec.ifo();
+        this.disruptor = new Disruptor<>(() -> new FrameEvent(spec), size, threads(spec.ifo()), ProducerType.SINGLE, wait);
+        this.exceptions = new CountingExceptionHandler(spec.ifo(), counters);
+        disruptor.setDefaultExceptionHandler(exceptions);
+        this.ring = disruptor.getRingBuffer();
+    }
+
+    private static ThreadFactory threads(String ifo) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "strainline-" + ifo + "-consumer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public String ifo() {
+        return ifo;
+    }
+
+    /** Adds a consumer that sees every second, on its own thread (before {@link #start()}). */
+    public EventHandlerGroup<FrameEvent> handleEventsWith(EventHandler<FrameEvent> handler) {
+        return disruptor.handleEventsWith(handler);
+    }
+
+    /** The Disruptor, for consumer graphs beyond {@link #handleEventsWith} (before {@link #start()}). */
+    public Disruptor<FrameEvent> disruptor() {
+        return disruptor;
+    }
+
+    public RingBuffer<FrameEvent> ringBuffer() {
+        return ring;
+    }
+
+    public CountingExceptionHandler exceptionHandler() {
+        return exceptions;
+    }
+
+    /** Starts the consumer threads. */
+    public synchronized void start() {
+        if (!started) {
+            started = true;
+            disruptor.start();
+        }
+    }
+
+    @Override
+    public boolean offer(FrameAssembler.Second second) {
+        return ring.tryPublishEvent(TRANSLATE, second);
+    }
+
+    /** Free slots. */
+    public long remainingCapacity() {
+        return ring.remainingCapacity();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for the consumers to finish what was published, then stops
+     * them. Returns false if they did not finish in time (they are halted anyway).
+     */
+    public synchronized boolean stop(long timeoutMs) {
+        if (!started) {
+            return true;
+        }
+        started = false;
+        try {
+            disruptor.shutdown(timeoutMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            disruptor.halt();
+            return false;
+        }
+    }
+}
