@@ -154,6 +154,7 @@ public final class FrameAssembler {
     private final boolean[] loggedStream;
     private final boolean[] loggedChannel;
     private long next = -1;
+    private boolean startFixed;
     private boolean resetPending;
     private int gapRun;
     private long lastResolved = -1;
@@ -219,6 +220,7 @@ public final class FrameAssembler {
             throw new IllegalStateException(ifo + ": already started at " + next);
         }
         next = gps;
+        startFixed = true;
     }
 
     /** The next second to be handed on, or -1 before the start is known. */
@@ -254,6 +256,8 @@ public final class FrameAssembler {
         }
         if (next < 0) {
             next = gps;
+        } else if (!startFixed && lastResolved < 0 && gps < next && newestPending() - gps < window.length) {
+            next = gps;    // the start was set by the first file to arrive: an earlier one arrived just after it
         }
         int resolved = 0;
         if (gps < next) {
@@ -270,6 +274,7 @@ public final class FrameAssembler {
         }
         if (gps >= next + window.length) {
             resolved += advanceTo(gps - window.length + 1, detectedNs);
+            startFixed = true;
         }
         Second s = slotOf(gps);
         if (s.gps != gps) {
@@ -514,6 +519,16 @@ public final class FrameAssembler {
             n++;
         }
         return n;
+    }
+
+    private long newestPending() {
+        long g = -1;
+        for (Second s : window) {
+            if (s.gps >= next && s.present > 0) {
+                g = Math.max(g, s.gps);
+            }
+        }
+        return g;
     }
 
     private long earliestLaterSeen() {

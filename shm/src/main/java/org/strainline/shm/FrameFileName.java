@@ -58,8 +58,13 @@ public final class FrameFileName {
      * must hold {@code prefix.length + 28} bytes) without allocating; returns its length without the NUL.
      */
     public static int write(byte[] dst, byte[] prefix, long gps, int duration) {
-        int p = prefix.length;
-        System.arraycopy(prefix, 0, dst, 0, p);
+        return write(dst, 0, prefix, gps, duration);
+    }
+
+    /** As {@link #write(byte[], byte[], long, int)}, from {@code dst[at]}; returns the end offset (where the NUL is). */
+    public static int write(byte[] dst, int at, byte[] prefix, long gps, int duration) {
+        int p = at + prefix.length;
+        System.arraycopy(prefix, 0, dst, at, prefix.length);
         dst[p++] = '-';
         p = digits(dst, p, gps, 10);
         dst[p++] = '-';

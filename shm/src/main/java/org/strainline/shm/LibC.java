@@ -29,6 +29,7 @@ final class LibC {
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
 
+    static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_EMPTY_PATH = 0x1000;
     static final int STATX_BASIC_STATS = 0x7ff;
@@ -76,8 +77,6 @@ final class LibC {
     static native long pread(int fd, long buf, long count, long offset);
 
     static native int open(byte[] path, int flags);
-
-    static native int openat(int dirfd, byte[] path, int flags);
 
     static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer statxbuf);
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The frame files of an IFO's stream directories, opened relative to each watcher's directory
- * descriptor ({@code openat(2)} with {@code O_NOFOLLOW|O_NONBLOCK}, so a link or a FIFO cannot
- * redirect or block the reader) and made available in one fixed window of address space reserved
+ * The frame files of an IFO's stream directories, opened by paths built in reused buffers
+ * ({@code open(2)} with {@code O_NOFOLLOW|O_NONBLOCK}, so a link or a FIFO cannot redirect or
+ * block the reader; no descriptor of the directory is held, so its removal is noticed) and made available in one fixed window of address space reserved
  * at start-up:
  * <ul>
  * <li>{@link ReadMode#MMAP}: the file is mapped read-only over the window with {@code MAP_FIXED}
@@ -64,7 +64,7 @@ public final class MappedFrameFiles implements FrameFiles {
         this.windowBytes = (windowBytes + PAGE - 1) / PAGE * PAGE;
         this.names = new byte[watchers.length][];
         for (int s = 0; s < watchers.length; s++) {
-            names[s] = new byte[watchers[s].prefixBytes().length + 32];
+            names[s] = new byte[watchers[s].pathCapacity()];
         }
         boolean ok;
         long addr = -1;
@@ -115,9 +115,8 @@ public final class MappedFrameFiles implements FrameFiles {
         }
         StreamWatcher w = watchers[stream];
         byte[] nm = names[stream];
-        FrameFileName.write(nm, w.prefixBytes(), gpsS, durationS);
-        int dfd = w.directoryFd();
-        int fd = LibC.openat(dfd, nm, OPEN_FLAGS | LibC.O_NOFOLLOW);
+        w.fillPath(nm, gpsS, durationS);
+        int fd = LibC.open(nm, OPEN_FLAGS | LibC.O_NOFOLLOW);
         if (fd < 0) {
             int errno = Native.getLastError();
             if (errno == LibC.ELOOP) {
@@ -125,7 +124,7 @@ public final class MappedFrameFiles implements FrameFiles {
                 if (why != null) {
                     return problem(REFUSED, 0, why);
                 }
-                fd = LibC.openat(dfd, nm, OPEN_FLAGS);
+                fd = LibC.open(nm, OPEN_FLAGS);
                 errno = fd < 0 ? Native.getLastError() : 0;
             }
             if (fd < 0) {

@@ -31,7 +31,7 @@ import java.util.Arrays;
  * file until its deadline.
  *
  * <p>Allocation free in steady state: names are parsed from the raw inotify records and checked
- * with {@code statx(2)} on the directory descriptor; only listings, refusals and state changes
+ * with {@code statx(2)} on paths built in a reused buffer; only listings, refusals and state changes
  * allocate. Owned by one thread, which calls {@link #poll} or {@link #drain}.
  */
 public final class StreamWatcher implements AutoCloseable {
@@ -71,12 +71,13 @@ public final class StreamWatcher implements AutoCloseable {
     private final Path dir;
     private final String prefix;
     private final byte[] prefixBytes;
-    private final byte[] dirPath;
+    /** The directory's path and a '/', encoded: absolute names are built after it without allocating. */
+    private final byte[] dirPrefix;
+    private final byte[] pathBuf;
     private final long pollIntervalMs;
     private final Mode mode;
     private final String fallbackReason;
     private final int fd;
-    private int dirFd = -1;
     private final Memory events;
     private final Memory pollFd;
     private final Memory stx;
@@ -123,7 +124,8 @@ public final class StreamWatcher implements AutoCloseable {
         this.dir = dir;
         this.prefix = prefix;
         this.prefixBytes = prefix.getBytes(StandardCharsets.ISO_8859_1);
-        this.dirPath = NATIVE ? LibC.path(dir.toString()) : null;
+        this.dirPrefix = (dir.toAbsolutePath().toString() + "/").getBytes(StandardCharsets.ISO_8859_1);
+        this.pathBuf = new byte[dirPrefix.length + name.length + 1];
         this.predicted = new byte[prefixBytes.length + 32];
         this.pollIntervalMs = pollIntervalMs;
         this.floorGps = afterGps;
@@ -154,7 +156,6 @@ public final class StreamWatcher implements AutoCloseable {
             pollFd.setShort(6, (short) 0);
         }
         this.stx = NATIVE ? new Memory(LibC.STATX_BYTES) : null;
-        openDir();
     }
 
     private static boolean nativeAvailable() {
@@ -164,15 +165,6 @@ public final class StreamWatcher implements AutoCloseable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "libc calls unavailable (" + t + "): file checks use java.nio");
             return false;
-        }
-    }
-
-    private void openDir() {
-        if (NATIVE) {
-            if (dirFd >= 0) {
-                LibC.close(dirFd);
-            }
-            dirFd = LibC.open(dirPath, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
         }
     }
 
@@ -199,9 +191,26 @@ public final class StreamWatcher implements AutoCloseable {
         return prefixBytes;
     }
 
-    /** A descriptor of the directory for {@code openat(2)}, or -1 where libc is unavailable. */
-    int directoryFd() {
-        return dirFd;
+    /**
+     * Writes the NUL-terminated absolute path of a frame file of this stream into {@code dst}
+     * (at least {@link #pathCapacity()} bytes) without allocating; returns its length.
+     */
+    int fillPath(byte[] dst, long gpsS, int durationS) {
+        System.arraycopy(dirPrefix, 0, dst, 0, dirPrefix.length);
+        return FrameFileName.write(dst, dirPrefix.length, prefixBytes, gpsS, durationS);
+    }
+
+    /** The size of a buffer {@link #fillPath} can fill. */
+    int pathCapacity() {
+        return dirPrefix.length + prefixBytes.length + 32;
+    }
+
+    /** {@code pathBuf} = the directory, '/', and {@code nm[0..len)}, NUL-terminated. */
+    private byte[] absolute(byte[] nm, int len) {
+        System.arraycopy(dirPrefix, 0, pathBuf, 0, dirPrefix.length);
+        System.arraycopy(nm, 0, pathBuf, dirPrefix.length, len);
+        pathBuf[dirPrefix.length + len] = 0;
+        return pathBuf;
     }
 
     /** The inotify descriptor to wait on (POLLIN), or -1 in the polling mode. */
@@ -381,7 +390,6 @@ public final class StreamWatcher implements AutoCloseable {
             }
             readInotify(NO_LISTENER);   // drop records of the old watch
         }
-        openDir();
         lost = false;
         LOG.log(System.Logger.Level.INFO, "stream directory " + dir + " is back; watching it again");
         return scan(listener);
@@ -403,8 +411,8 @@ public final class StreamWatcher implements AutoCloseable {
     }
 
     private boolean exists(byte[] nm, int len) {
-        if (NATIVE && dirFd >= 0) {
-            return LibC.statx(dirFd, nm, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, stx) == 0;
+        if (NATIVE) {
+            return LibC.statx(LibC.AT_FDCWD, absolute(nm, len), LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, stx) == 0;
         }
         return Files.exists(dir.resolve(new String(nm, 0, len, StandardCharsets.ISO_8859_1)), LinkOption.NOFOLLOW_LINKS);
     }
@@ -484,8 +492,8 @@ public final class StreamWatcher implements AutoCloseable {
 
     /** The S_IFMT bits of the entry (not following a link), or 0 if it is gone. */
     private int fileType(byte[] nm, int len) {
-        if (NATIVE && dirFd >= 0) {
-            if (LibC.statx(dirFd, nm, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, stx) != 0) {
+        if (NATIVE) {
+            if (LibC.statx(LibC.AT_FDCWD, absolute(nm, len), LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, stx) != 0) {
                 return 0;
             }
             return (stx.getShort(LibC.STX_MODE) & 0xFFFF) & LibC.S_IFMT;
@@ -526,9 +534,6 @@ public final class StreamWatcher implements AutoCloseable {
             closed = true;
             if (fd >= 0) {
                 LibC.close(fd);
-            }
-            if (NATIVE && dirFd >= 0) {
-                LibC.close(dirFd);
             }
         }
     }
