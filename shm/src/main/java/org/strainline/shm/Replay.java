@@ -39,24 +39,37 @@ import org.strainline.gwf.Vect;
  * {@code from} go to {@code to/lldetchar/<IFO>} when their tag holds {@code lldetchar} and to
  * {@code to/kafka/<IFO>} otherwise, the IFO being the tag up to its first '_'. 1-s files are copied
  * byte for byte (damaged ones too: they are test data); longer files, and files with several
- * frames, are split into 1-s frames of every time-series channel; {@code restampNow} shifts every
- * GPS time so the first second replayed is the one that just ended.
+ * frames, are split into 1-s frames of every time-series channel; restamping shifts every GPS time
+ * so the first second replayed is the one that just ended, or a given one (recordings from before
+ * GPS 1000000000 must be restamped: online file names have a 10-digit GPS time).
  */
 public final class Replay {
     private static final System.Logger LOG = System.getLogger(Replay.class.getName());
-    private static final Pattern NAME = Pattern.compile("([a-zA-Z0-9_:-]+)-([0-9]{10})-([1-9][0-9]*)\\.gwf");
+    /** Recorded files may predate 10-digit GPS times (before GPS 1e9, 2011): any number of digits. */
+    private static final Pattern NAME = Pattern.compile("([a-zA-Z0-9_:-]+)-([0-9]+)-([1-9][0-9]*)\\.gwf");
 
     /**
      * @param from          directory (or single file) of recorded frame files
      * @param to            the shared-memory root to write into
      * @param speed         replay speed (1 = real time); {@code Double.POSITIVE_INFINITY} = as fast as possible
      * @param restampNow    shift GPS times so that the first replayed second ends now
+     * @param restampGps    shift GPS times so that the first replayed second is this one (-1: keep them)
      * @param retainSeconds files of a stream older than this many seconds behind the newest are deleted (0 keeps all)
      */
-    public record Options(Path from, Path to, double speed, boolean restampNow, int retainSeconds) {
+    public record Options(Path from, Path to, double speed, boolean restampNow, long restampGps, int retainSeconds) {
         public static final int DEFAULT_RETAIN_SECONDS = 300;
 
+        public Options(Path from, Path to, double speed, boolean restampNow, int retainSeconds) {
+            this(from, to, speed, restampNow, -1, retainSeconds);
+        }
+
         public Options {
+            if (restampNow && restampGps >= 0) {
+                throw new IllegalArgumentException("restamp to now or to a given GPS time, not both");
+            }
+            if (restampGps >= 10_000_000_000L) {
+                throw new IllegalArgumentException("restamp GPS " + restampGps + " has more than 10 digits");
+            }
             if (!(speed > 0)) {
                 throw new IllegalArgumentException("speed must be positive (or max), got " + speed);
             }
@@ -242,7 +255,11 @@ public final class Replay {
             Files.createDirectories(o.dir);
             sum.streams.add(o.label(options.to()));
         }
-        long shift = options.restampNow() ? GpsTime.nowS() - 1 - g0 : 0;
+        long shift = options.restampNow() ? GpsTime.nowS() - 1 - g0 : options.restampGps() >= 0 ? options.restampGps() - g0 : 0;
+        if (g0 + shift < 1_000_000_000L) {
+            throw new IOException("the recording starts at GPS " + g0 + ", before GPS 1000000000: 1-s file names need a"
+                    + " 10-digit GPS time; restamp it (to now, or to a given GPS time)");
+        }
         sum.totalSeconds = gEnd - g0;
         long t0 = pacer.nanoTime();
         for (long g = g0; g < gEnd; g++) {

@@ -218,5 +218,9 @@ class ReplayIT {
         assertThrows(IllegalArgumentException.class, () -> Replay.Options.parseSpeed("0"));
         IOException e = assertThrows(IOException.class, () -> replay(src, 1, false, 0));
         assertTrue(e.getMessage().startsWith("no frame files"), e.getMessage());
+        TestStreams.write(src, "H-H1_llhoft", ts.strainFrame(968654552L, 3));
+        e = assertThrows(IOException.class, () -> replay(src, 1, false, 0));
+        assertTrue(e.getMessage().contains("before GPS 1000000000"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Replay.Options(src, out, 1, true, G, 0));
     }
 }
