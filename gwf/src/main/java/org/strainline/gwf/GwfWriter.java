@@ -477,6 +477,20 @@ public final class GwfWriter implements Closeable {
         frameInfo.add(new long[] {frameHPos, firstAdcPos});
     }
 
+    /**
+     * A vector read from a file, stored with the method requested and in this writer's byte order,
+     * is written as it is stored: copying or restamping frames does not compress again.
+     */
+    private Compression.Encoded storedAsIs(Vect v, int requested) {
+        if (v.offset() < 0 || v.fileOrder() != order || (v.compress() & 0xFF) != (requested & 0xFF)) {
+            return null;
+        }
+        ByteBuffer b = v.storedBytes();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return new Compression.Encoded(v.compress(), a);
+    }
+
     private static Object defaultValue(String type, Schema.Element e, Vect v) {
         switch (e.name) {
             case "sampleRate":
@@ -544,8 +558,11 @@ public final class GwfWriter implements Closeable {
     }
 
     private void vect(Vect v, int requested, boolean hasNext) throws IOException {
-        ByteBuffer raw = v.expand();
-        Compression.Encoded enc = codec.compress(requested, v.type(), v.nData(), raw, raw.order(), order);
+        ByteBuffer raw = v.expand();    // also proves that a stored payload is sound before it is passed on
+        Compression.Encoded enc = storedAsIs(v, requested);
+        if (enc == null) {
+            enc = codec.compress(requested, v.type(), v.nData(), raw, raw.order(), order);
+        }
         int st = struct("FrVect");
         s.string(v.name());
         s.i16(enc.compress);

@@ -26,6 +26,7 @@ public final class FrameEvent {
     private final ChannelSlot[] channels;
     private final long[] streamMtimeUnixNs;
     private final long[] streamDetectedNs;
+    private final long[] streamDecodedNs;
     long gpsS;
     SecondKind kind = SecondKind.GAP;
     int flags;
@@ -43,6 +44,7 @@ public final class FrameEvent {
         }
         this.streamMtimeUnixNs = new long[spec.streams().size()];
         this.streamDetectedNs = new long[spec.streams().size()];
+        this.streamDecodedNs = new long[spec.streams().size()];
     }
 
     public String ifo() {
@@ -96,6 +98,16 @@ public final class FrameEvent {
         return streamDetectedNs[s];
     }
 
+    /** When stream {@code s}'s file was decoded ({@link System#nanoTime()}), 0 if it had none. */
+    public long streamDecodedNs(int s) {
+        return streamDecodedNs[s];
+    }
+
+    /** Number of streams the second joins. */
+    public int streamCount() {
+        return streamDetectedNs.length;
+    }
+
     /** When the last of the second's files was seen ({@link System#nanoTime()}). */
     public long detectedNs() {
         return detectedNs;
@@ -121,6 +133,7 @@ public final class FrameEvent {
         for (int k = 0; k < streamMtimeUnixNs.length; k++) {
             streamMtimeUnixNs[k] = s.mtimeUnixNs[k];
             streamDetectedNs[k] = s.detectedNs[k];
+            streamDecodedNs[k] = s.decodedNs[k];
             fileMtimeUnixNs = Math.max(fileMtimeUnixNs, s.mtimeUnixNs[k]);
             detectedNs = Math.max(detectedNs, s.detectedNs[k]);
             decodedNs = Math.max(decodedNs, s.decodedNs[k]);
