@@ -41,6 +41,7 @@ import org.strainline.shm.FrameEvent;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
 import org.strainline.shm.IngestConfig;
+import org.strainline.shm.ReadMode;
 import org.strainline.shm.StreamSpec;
 import org.strainline.shm.StreamWatcher;
 
@@ -61,7 +62,7 @@ import org.strainline.shm.StreamWatcher;
  * ingest waiting for files (inotify, and the polling fallback) against a reader that spins on the
  * next file name.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.strainline.benchmarks.IngestHarness [seconds] [gzip|raw] [paceMicros]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.strainline.benchmarks.IngestHarness [seconds] [gzip|raw] [paceMicros] [mmap|copy]</pre>
  */
 public final class IngestHarness {
     private static final long G = 1_400_000_000L;
@@ -72,6 +73,7 @@ public final class IngestHarness {
     private static final int ROUNDS = 5;
 
     private final int seconds;
+    private final ReadMode readMode;
     private final int compression;
     private final long paceNs;
     private final Path root;
@@ -80,8 +82,9 @@ public final class IngestHarness {
     private final Frame strainTemplate;
     private final Frame witnessTemplate;
 
-    private IngestHarness(int seconds, int compression, long paceNs) throws IOException {
+    private IngestHarness(int seconds, int compression, long paceNs, ReadMode readMode) throws IOException {
         this.seconds = seconds;
+        this.readMode = readMode;
         this.compression = compression;
         this.paceNs = paceNs;
         Path shm = Paths.get("/dev/shm");
@@ -183,6 +186,7 @@ public final class IngestHarness {
         final long[] renameNs = new long[seconds + 4096];
         final long[] latencyNs = new long[seconds + 4096];
         final long[] assembleNs = new long[seconds + 4096];
+        final long[] seenNs = new long[seconds + 4096];
         final AtomicLong published = new AtomicLong();
         long next = G;
         int measured;
@@ -191,11 +195,13 @@ public final class IngestHarness {
             Path s = Files.createDirectories(root.resolve("ours/kafka/H1"));
             Path w = Files.createDirectories(root.resolve("ours/lldetchar/H1"));
             writer = new Writer(s, w);
-            ingest = new Ingest(IngestConfig.builder(List.of(spec(s, w))).watchMode(StreamWatcher.Mode.INOTIFY).build());
+            ingest = new Ingest(IngestConfig.builder(List.of(spec(s, w))).watchMode(StreamWatcher.Mode.INOTIFY)
+                    .readMode(readMode).build());
             EventHandler<FrameEvent> h = (e, seq, end) -> {
                 int i = (int) (e.gpsS() - G);
                 if (i >= 0 && i < renameNs.length && e.flags() == 0) {
                     latencyNs[i] = e.publishedNs() - renameNs[i];
+                    seenNs[i] = e.streamDetectedNs(1) - renameNs[i];
                     long work = 0;
                     long lastDecoded = 0;
                     for (int k = 0; k < e.streamCount(); k++) {
@@ -512,10 +518,10 @@ public final class IngestHarness {
     }
 
     private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "Ingest harness, %s, %d CPUs, %s, %s frames, one H1 second = strain 16384 Hz + state 16 Hz"
+        System.out.printf(Locale.ROOT, "Ingest harness, %s, %d CPUs, %s, %s, one H1 second = strain 16384 Hz + state 16 Hz"
                         + " (llhoft) + 21 witnesses at 1024/512 Hz (lldetchar), a second every %d us, %d seconds per contender%n%n",
                 java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
-                compression == Compression.GZIP ? "gzip" : "raw", paceNs / 1000, seconds);
+                (compression == Compression.GZIP ? "gzip" : "raw") + " frames read by " + readMode, paceNs / 1000, seconds);
         double idleInotify = idleIngest(StreamWatcher.Mode.INOTIFY, 10_000);
         double idlePoll = idleIngest(StreamWatcher.Mode.POLL, 10_000);
         double spin = idleSpinner(3_000);
@@ -541,6 +547,7 @@ public final class IngestHarness {
             }
             long[] ol = valid(Arrays.copyOfRange(ours.latencyNs, oursFrom, (int) (ours.next - G)));
             long[] oa = valid(Arrays.copyOfRange(ours.assembleNs, oursFrom, (int) (ours.next - G)));
+            long[] os = valid(Arrays.copyOfRange(ours.seenNs, oursFrom, (int) (ours.next - G)));
             long[] pd = valid(Arrays.copyOfRange(peer.detectNs, peerFrom, (int) (peer.next - G)));
             long[] pr = valid(Arrays.copyOfRange(peer.readNs, peerFrom, (int) (peer.next - G)));
             long[] fd = valid(Arrays.copyOfRange(floor.detectNs, floorFrom, (int) (floor.next - G)));
@@ -548,6 +555,7 @@ public final class IngestHarness {
             System.out.println("| from the rename() that completes a second to ... | n | p50 (us) | p90 | p99 | p99.9 | p50 / floor p50 |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             System.out.println(row("**ours: the second published in the ring** (decoded, CRCs verified, joined, checked)", ol, floorP50));
+            System.out.println(row("ours: the ingest thread has read the file's inotify record", os, floorP50));
             System.out.println(row("floor: a bare inotify read wakes up", fd, floorP50));
             System.out.println(row("peer: WatchService reports the file", pd, floorP50));
             System.out.println(row("peer: WatchService + GwfReader.read of the file", pr, floorP50));
@@ -573,6 +581,7 @@ public final class IngestHarness {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int comp = args.length > 1 && args[1].equals("raw") ? Compression.RAW : Compression.GZIP;
         long pace = args.length > 2 ? Long.parseLong(args[2]) * 1000 : 4_000_000L;
-        new IngestHarness(n, comp, pace).run();
+        ReadMode mode = args.length > 3 ? ReadMode.valueOf(args[3].toUpperCase(Locale.ROOT)) : ReadMode.MMAP;
+        new IngestHarness(n, comp, pace, mode).run();
     }
 }

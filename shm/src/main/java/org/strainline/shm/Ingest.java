@@ -16,10 +16,11 @@ import java.util.Map;
  * each new frame file into its IFO's assembler and publishes each assembled second into the
  * IFO's {@link FrameRing}.
  *
- * <p>The thread waits in one {@code poll(2)} over all the watchers' inotify descriptors, with a
- * timeout set by the nearest assembler deadline (a partner file's lateness budget, a retry of a
- * file still being written) and by the polling interval where a watcher had to fall back to
- * polling; an idle ingest uses no CPU. The files present at start-up (from the start second given
+ * <p>The thread waits in one {@code poll(2)} over all the watchers' inotify descriptors (and an
+ * eventfd that {@link #close()} writes), with a timeout set by the nearest assembler deadline (a
+ * partner file's lateness budget, a retry of a file still being written) and by the polling
+ * interval where a watcher had to fall back to polling; an idle ingest uses no CPU, and it never
+ * spins (on a small host a spinning ingest thread delays the very writers it waits for). The files present at start-up (from the start second given
  * by the {@link StartPolicy} on) are fed to the assemblers in GPS order across streams, only as
  * fast as the rings have room, and files arriving meanwhile queue behind them; after that catch-up
  * every file goes straight to its assembler and a full ring drops (and counts) the second.
@@ -36,7 +37,8 @@ import java.util.Map;
  */
 public final class Ingest implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
-    private static final int MAX_WAIT_MS = 100;
+    /** The longest wait in poll(2): {@link #close()} wakes the thread through an eventfd before that. */
+    private static final int MAX_WAIT_MS = 1000;
 
     private final IngestConfig config;
     private final FrameAssembler.NanoClock clock;
@@ -44,6 +46,10 @@ public final class Ingest implements AutoCloseable {
     private final Map<String, Unit> byIfo = new LinkedHashMap<>();
     private final Memory pollFds;
     private final int pollFdCount;
+    /** An eventfd in {@link #pollFds} (the last entry) that {@link #close()} writes to wake the thread; -1 without libc. */
+    private final int wakeFd;
+    private final Memory wakeBuf = new Memory(8);
+    private final Memory wakeSignal = new Memory(8);
     private final boolean anyPolling;
     private Thread thread;
     private volatile boolean running;
@@ -154,6 +160,14 @@ public final class Ingest implements AutoCloseable {
             throw e;
         }
         this.units = list.toArray(new Unit[0]);
+        int wake = -1;
+        if (!fds.isEmpty()) {
+            wake = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+            if (wake >= 0) {
+                fds.add(wake);
+            }
+        }
+        this.wakeFd = wake;
         this.anyPolling = polling;
         this.pollFdCount = fds.size();
         this.pollFds = new Memory(8L * Math.max(1, fds.size()));
@@ -437,7 +451,9 @@ public final class Ingest implements AutoCloseable {
             return;
         }
         if (pollFdCount > 0) {
-            LibC.poll(pollFds, pollFdCount, timeoutMs);
+            if (LibC.poll(pollFds, pollFdCount, wakeFd >= 0 ? timeoutMs : Math.min(timeoutMs, 100)) > 0 && wakeFd >= 0) {
+                LibC.read(wakeFd, wakeBuf, 8);   // a wake-up from close(): clear it
+            }
         } else {
             try {
                 Thread.sleep(timeoutMs);
@@ -480,6 +496,10 @@ public final class Ingest implements AutoCloseable {
         closed = true;
         if (thread != null) {
             running = false;
+            if (wakeFd >= 0) {
+                wakeSignal.setLong(0, 1);
+                LibC.write(wakeFd, wakeSignal, 8);
+            }
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -493,6 +513,9 @@ public final class Ingest implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, u.spec.ifo() + ": ring consumers did not finish within 5 s; halted");
             }
             release(u);
+        }
+        if (wakeFd >= 0) {
+            LibC.close(wakeFd);
         }
         LOG.log(System.Logger.Level.INFO, "ingest stopped: " + summary());
     }

@@ -86,6 +86,13 @@ final class LibC {
 
     static native int close(int fd);
 
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    static native int eventfd(int initval, int flags);
+
+    static native long write(int fd, Pointer buf, long count);
+
     /** A NUL-terminated copy of {@code s} (ISO-8859-1), for the path arguments. */
     static byte[] path(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
