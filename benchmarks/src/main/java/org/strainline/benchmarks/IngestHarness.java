@@ -179,23 +179,45 @@ public final class IngestHarness {
 
     // ------------------------------------------------------------------ contenders
 
-    /** Ours: per second, the rename time, the publish time and the decode-and-assemble time. */
-    private final class Ours implements AutoCloseable {
+    /** A reader of its own copy of the stream: the writer feeds it, it counts what it has seen. */
+    private abstract class Contender implements AutoCloseable {
         final Writer writer;
-        final Ingest ingest;
         final long[] renameNs = new long[seconds + 4096];
+        final AtomicLong seen = new AtomicLong();
+        long next = G;
+
+        Contender(String name) throws IOException {
+            writer = new Writer(Files.createDirectories(root.resolve(name + "/kafka/H1")),
+                    Files.createDirectories(root.resolve(name + "/lldetchar/H1")));
+        }
+
+        /** Writes {@code n} more seconds, then waits (up to 10 s) until the reader has seen them all. */
+        void run(int n) throws Exception {
+            for (int k = 0; k < n; k++) {
+                long g = next++;
+                writer.second(g, renameNs, (int) (g - G));
+            }
+            long want = next - G;
+            long end = System.currentTimeMillis() + 10_000;
+            while (seen.get() < want && System.currentTimeMillis() < end) {
+                Thread.sleep(1);
+            }
+        }
+
+        @Override
+        public abstract void close() throws IOException;
+    }
+
+    /** Ours: per second, the rename time, the publish time and the decode-and-assemble time. */
+    private final class Ours extends Contender {
+        final Ingest ingest;
         final long[] latencyNs = new long[seconds + 4096];
         final long[] assembleNs = new long[seconds + 4096];
         final long[] seenNs = new long[seconds + 4096];
-        final AtomicLong published = new AtomicLong();
-        long next = G;
-        int measured;
 
         Ours() throws IOException {
-            Path s = Files.createDirectories(root.resolve("ours/kafka/H1"));
-            Path w = Files.createDirectories(root.resolve("ours/lldetchar/H1"));
-            writer = new Writer(s, w);
-            ingest = new Ingest(IngestConfig.builder(List.of(spec(s, w))).watchMode(StreamWatcher.Mode.INOTIFY)
+            super("ours");
+            ingest = new Ingest(IngestConfig.builder(List.of(spec(writer.sdir, writer.wdir))).watchMode(StreamWatcher.Mode.INOTIFY)
                     .readMode(readMode).build());
             EventHandler<FrameEvent> h = (e, seq, end) -> {
                 int i = (int) (e.gpsS() - G);
@@ -210,22 +232,10 @@ public final class IngestHarness {
                     }
                     assembleNs[i] = work + (e.publishedNs() - lastDecoded);
                 }
-                published.incrementAndGet();
+                seen.incrementAndGet();
             };
             ingest.ring("H1").handleEventsWith(h);
             ingest.start();
-        }
-
-        void run(int n) throws Exception {
-            for (int k = 0; k < n; k++) {
-                long g = next++;
-                writer.second(g, renameNs, (int) (g - G));
-            }
-            long want = next - G;
-            long end = System.currentTimeMillis() + 10_000;
-            while (published.get() < want && System.currentTimeMillis() < end) {
-                Thread.sleep(1);
-            }
         }
 
         @Override
@@ -235,21 +245,16 @@ public final class IngestHarness {
     }
 
     /** The peer: WatchService + GwfReader.read, timed at detection and after the read. */
-    private final class Peer implements AutoCloseable {
-        final Writer writer;
+    private final class Peer extends Contender {
         final WatchService ws;
         final Thread thread;
-        final long[] renameNs = new long[seconds + 4096];
         final long[] detectNs = new long[seconds + 4096];
         final long[] readNs = new long[seconds + 4096];
-        final AtomicLong seen = new AtomicLong();
         volatile boolean running = true;
-        long next = G;
 
         Peer() throws IOException {
-            Path s = Files.createDirectories(root.resolve("peer/kafka/H1"));
-            Path w = Files.createDirectories(root.resolve("peer/lldetchar/H1"));
-            writer = new Writer(s, w);
+            super("peer");
+            Path w = writer.wdir;
             ws = FileSystems.getDefault().newWatchService();
             w.register(ws, StandardWatchEventKinds.ENTRY_CREATE);
             thread = new Thread(() -> {
@@ -289,18 +294,6 @@ public final class IngestHarness {
             thread.start();
         }
 
-        void run(int n) throws Exception {
-            for (int k = 0; k < n; k++) {
-                long g = next++;
-                writer.second(g, renameNs, (int) (g - G));
-            }
-            long want = next - G;
-            long end = System.currentTimeMillis() + 10_000;
-            while (seen.get() < want && System.currentTimeMillis() < end) {
-                Thread.sleep(1);
-            }
-        }
-
         @Override
         public void close() throws IOException {
             running = false;
@@ -309,20 +302,15 @@ public final class IngestHarness {
     }
 
     /** The floor: a thread blocked in poll(2) on a bare inotify descriptor. */
-    private final class Floor implements AutoCloseable {
-        final Writer writer;
+    private final class Floor extends Contender {
         final Thread thread;
-        final long[] renameNs = new long[seconds + 4096];
         final long[] detectNs = new long[seconds + 4096];
-        final AtomicLong seen = new AtomicLong();
         final int fd;
         volatile boolean running = true;
-        long next = G;
 
         Floor() throws IOException {
-            Path s = Files.createDirectories(root.resolve("floor/kafka/H1"));
-            Path w = Files.createDirectories(root.resolve("floor/lldetchar/H1"));
-            writer = new Writer(s, w);
+            super("floor");
+            Path w = writer.wdir;
             fd = Inotify.inotify_init1(0x800);
             Inotify.inotify_add_watch(fd, w.toString(), 0x80);
             Memory pfd = new Memory(8);
@@ -358,18 +346,6 @@ public final class IngestHarness {
             }, "floor-inotify");
             thread.setDaemon(true);
             thread.start();
-        }
-
-        void run(int n) throws Exception {
-            for (int k = 0; k < n; k++) {
-                long g = next++;
-                writer.second(g, renameNs, (int) (g - G));
-            }
-            long want = next - G;
-            long end = System.currentTimeMillis() + 10_000;
-            while (seen.get() < want && System.currentTimeMillis() < end) {
-                Thread.sleep(1);
-            }
         }
 
         @Override
