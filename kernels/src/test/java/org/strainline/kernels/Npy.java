@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Reads the reference fixtures: NumPy .npy files of little-endian float64 ('<f8'), C order, any shape. */
+/** Reads the reference fixtures: NumPy .npy files of little-endian float64 or float32, C order, any shape. */
 final class Npy {
     private Npy() {
     }
@@ -26,12 +26,19 @@ final class Npy {
             int headerLen = major == 1 ? b.getShort(8) & 0xFFFF : b.getInt(8);
             int start = (major == 1 ? 10 : 12) + headerLen;
             String header = new String(all, major == 1 ? 10 : 12, headerLen, StandardCharsets.ISO_8859_1);
-            if (!header.contains("'descr': '<f8'") || header.contains("'fortran_order': True")) {
-                throw new IOException(name + ": expected little-endian float64 in C order, header " + header);
+            boolean f8 = header.contains("'descr': '<f8'");
+            if (!(f8 || header.contains("'descr': '<f4'")) || header.contains("'fortran_order': True")) {
+                throw new IOException(name + ": expected little-endian float64 or float32 in C order, header " + header);
             }
-            double[] v = new double[(all.length - start) / 8];
+            double[] v = new double[(all.length - start) / (f8 ? 8 : 4)];
             b.position(start);
-            b.asDoubleBuffer().get(v);
+            if (f8) {
+                b.asDoubleBuffer().get(v);
+            } else {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getFloat(start + 4 * i);
+                }
+            }
             return v;
         }
     }

@@ -1,0 +1,106 @@
+package org.strainline.kernels;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Turns overlapping window predictions into one continuous stream (DeepClean's online
+ * aggregation). Windows are {@code window} samples long and come {@code stride} samples apart;
+ * each sample is covered by up to {@code window / stride} of them. With an aggregation latency of
+ * {@code latency} samples, the window ending at sample {@code E} releases the samples
+ * {@code [E - latency - stride, E - latency)}: each is the mean of the predictions of every window
+ * received so far that covers it, about {@code latency / stride + 1} of them; the output lags the
+ * newest window's end by {@code latency}. Latency 0 is fully online (one prediction per sample);
+ * {@code window - stride} is the most (every window that will ever cover a sample has).
+ *
+ * <p>Allocation free. Owned by one thread.
+ */
+public final class OverlapAggregator {
+    private final int window;
+    private final int stride;
+    private final int latency;
+    private final int length;
+    private final double[] sum;
+    private final int[] count;
+    private long lastEnd = Long.MIN_VALUE;
+    private long emitted = Long.MIN_VALUE;
+
+    public OverlapAggregator(int window, int stride, int latency) {
+        if (window <= 0 || stride <= 0 || latency < 0 || latency + stride > window) {
+            throw new IllegalArgumentException("window " + window + ", stride " + stride + ", latency " + latency
+                    + ": need window > 0, stride > 0, 0 <= latency <= window - stride");
+        }
+        this.window = window;
+        this.stride = stride;
+        this.latency = latency;
+        this.length = window + stride;
+        this.sum = new double[length];
+        this.count = new int[length];
+    }
+
+    public int window() {
+        return window;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Aggregation latency in samples: how far the output lags the newest window's end. */
+    public int latency() {
+        return latency;
+    }
+
+    /** Index (in the stream's samples) of the next sample to be released; undefined before the first window. */
+    public long nextOutput() {
+        return emitted;
+    }
+
+    /** Forgets everything. */
+    public void reset() {
+        java.util.Arrays.fill(sum, 0);
+        java.util.Arrays.fill(count, 0);
+        lastEnd = Long.MIN_VALUE;
+        emitted = Long.MIN_VALUE;
+    }
+
+    /**
+     * Adds {@code batch} windows from {@code predictions} ({@code (batch, window)} from
+     * {@code offset}), window {@code b} ending at sample {@code lastEnd - (batch - 1 - b) * stride}
+     * (exclusive), and writes the samples they release into {@code out} from {@code outOffset}.
+     * Returns the number written; they are the samples from {@link #nextOutput()} (as it was before
+     * the call) on.
+     */
+    public int add(FloatBuffer predictions, int offset, int batch, long lastWindowEnd, FloatBuffer out, int outOffset) {
+        int written = 0;
+        for (int b = 0; b < batch; b++) {
+            long end = lastWindowEnd - (long) (batch - 1 - b) * stride;
+            if (lastEnd != Long.MIN_VALUE && end != lastEnd + stride) {
+                throw new IllegalArgumentException("window ending at " + end + " after one ending at " + lastEnd
+                        + ": windows must come " + stride + " apart (reset on a discontinuity)");
+            }
+            if (emitted == Long.MIN_VALUE) {
+                emitted = end - latency - stride;   // nothing before the first window's release
+            }
+            lastEnd = end;
+            int base = offset + b * window;
+            for (int k = 0; k < window; k++) {
+                long t = end - window + k;
+                if (t < emitted) {
+                    continue;    // released already
+                }
+                int i = (int) Math.floorMod(t, (long) length);
+                sum[i] += predictions.get(base + k);
+                count[i]++;
+            }
+            long until = end - latency;
+            for (long t = emitted; t < until; t++) {
+                int i = (int) Math.floorMod(t, (long) length);
+                out.put(outOffset + written++, count[i] == 0 ? 0f : (float) (sum[i] / count[i]));
+                sum[i] = 0;
+                count[i] = 0;
+            }
+            emitted = Math.max(emitted, until);
+        }
+        return written;
+    }
+}
