@@ -87,4 +87,47 @@ for k in (5, 6, 7):
     span[-T:] *= ramp[::-1]
     blocks.append(signal.sosfiltfilt(sos, span)[H:H + n])
 save("bandpass_stream_blocks_5_6_7", np.array(blocks))
+
+# ---------------------------------------------------------------- FFT
+for n in (5120, 3072, 56, 97):
+    z = (rng.standard_normal(n) + 1j * rng.standard_normal(n))
+    save(f"fft_{n}_in", np.stack([z.real, z.imag]))
+    Z = np.fft.fft(z)
+    save(f"fft_{n}_out", np.stack([Z.real, Z.imag]))
+
+# ---------------------------------------------------------------- Welch PSD and whitening
+fs = 2048
+n = 16 * fs
+white = rng.standard_normal(n + 4096)
+# coloured noise: a steep red spectrum below 40 Hz, a line at 120 Hz, white above
+b, a = signal.butter(2, 40, btype="low", fs=fs)
+coloured = 30 * signal.lfilter(b, a, white)[4096:] + white[4096:] + 5 * np.sin(2 * np.pi * 120 * np.arange(n) / fs)
+x = coloured.astype(np.float32)
+save("welch_x", x)
+x = x.astype(np.float64)
+for avg in ("mean", "median"):
+    f, p = signal.welch(x, fs=fs, window="hann", nperseg=5120, noverlap=2560, detrend="constant",
+                        scaling="density", average=avg)
+    save(f"welch_{avg}", p)
+
+# whitening as Whitener's javadoc states it, written again here with numpy
+f, psd = signal.welch(x, fs=fs, nperseg=5120, average="median")
+fdur, hp = 1.0, 32.0
+ntaps = int(fdur * fs)
+pad = ntaps // 2
+ff = np.fft.rfftfreq(ntaps, 1 / fs)
+inv = 1 / np.sqrt(np.interp(ff, f, psd))
+inv[ff < hp] = 0
+inv[0] = 0
+inv[-1] = 0
+imp = np.fft.irfft(inv, n=ntaps)
+fir = np.roll(imp, pad) * signal.get_window("hann", ntaps)
+span = x[:8 * fs] - x[:8 * fs].mean()
+win = signal.get_window("hann", ntaps)
+span[:pad] *= win[:pad]
+span[-pad:] *= win[-pad:]
+full = np.convolve(span, fir)
+white_out = full[2 * pad: 2 * pad + span.size - 2 * pad] * np.sqrt(2 / fs)
+save("whiten_psd", psd)
+save("whiten_out", white_out)
 print("fixtures written to", os.path.abspath(OUT))

@@ -1,0 +1,139 @@
+package org.strainline.kernels;
+
+/**
+ * Welch's power spectral density with the conventions of {@code scipy.signal.welch(x, fs,
+ * window='hann', nperseg, noverlap=nperseg // 2, detrend='constant', scaling='density',
+ * average=...)}: segments of {@code nperseg} samples, half overlapping, each with its mean removed
+ * and a periodic Hann window applied, one-sided density (V²/Hz); averaged over segments by the
+ * mean, or by the median divided by the median's bias for exponentially distributed values (as
+ * scipy does), which keeps a loud transient in one segment from lifting the estimate.
+ *
+ * <p>Allocation free after construction. Owned by one thread.
+ */
+public final class Welch {
+    /** How segments are averaged. */
+    public enum Average { MEAN, MEDIAN }
+
+    private final int nperseg;
+    private final int step;
+    private final double fs;
+    private final Average average;
+    private final int maxSegments;
+    private final Fft fft;
+    private final double[] window;
+    private final double scale;
+    private final double[] seg;
+    private final double[] re;
+    private final double[] im;
+    private final double[] sre;
+    private final double[] sim;
+    private final double[][] spectra;
+    private final double[] column;
+
+    /**
+     * @param nperseg     samples per segment (e.g. 2.5 s × 2048 Hz = 5120)
+     * @param fsHz        sample rate
+     * @param average     mean or median
+     * @param maxSegments the most segments an input will hold
+     */
+    public Welch(int nperseg, double fsHz, Average average, int maxSegments) {
+        if (nperseg < 2 || !(fsHz > 0) || maxSegments < 1) {
+            throw new IllegalArgumentException("nperseg " + nperseg + ", fs " + fsHz + ", segments " + maxSegments);
+        }
+        this.nperseg = nperseg;
+        this.step = nperseg - nperseg / 2;
+        this.fs = fsHz;
+        this.average = average;
+        this.maxSegments = maxSegments;
+        this.fft = new Fft(nperseg);
+        this.window = new double[nperseg];
+        double ss = 0;
+        for (int i = 0; i < nperseg; i++) {
+            window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / nperseg);   // periodic Hann
+            ss += window[i] * window[i];
+        }
+        this.scale = 1.0 / (fsHz * ss);
+        this.seg = new double[nperseg];
+        this.re = new double[nperseg / 2 + 1];
+        this.im = new double[nperseg / 2 + 1];
+        this.sre = new double[nperseg];
+        this.sim = new double[nperseg];
+        this.spectra = average == Average.MEDIAN ? new double[maxSegments][nperseg / 2 + 1] : null;
+        this.column = new double[maxSegments];
+    }
+
+    /** Frequency bins: {@code nperseg / 2 + 1}, bin {@code k} at {@code k * fs / nperseg}. */
+    public int bins() {
+        return nperseg / 2 + 1;
+    }
+
+    /** Bin spacing in Hz. */
+    public double df() {
+        return fs / nperseg;
+    }
+
+    public int nperseg() {
+        return nperseg;
+    }
+
+    /** Segments an input of {@code n} samples holds. */
+    public int segments(int n) {
+        return n < nperseg ? 0 : (n - nperseg) / step + 1;
+    }
+
+    /** The PSD of {@code x[from .. from + n)} into {@code psd[0 .. bins())}. */
+    public void psd(double[] x, int from, int n, double[] psd) {
+        int m = segments(n);
+        if (m < 1 || m > maxSegments) {
+            throw new IllegalArgumentException(n + " samples make " + m + " segments of " + nperseg + "; 1.." + maxSegments + " allowed");
+        }
+        int bins = bins();
+        if (average == Average.MEAN) {
+            java.util.Arrays.fill(psd, 0, bins, 0);
+        }
+        for (int s = 0; s < m; s++) {
+            int at = from + s * step;
+            double mean = 0;
+            for (int i = 0; i < nperseg; i++) {
+                mean += x[at + i];
+            }
+            mean /= nperseg;
+            for (int i = 0; i < nperseg; i++) {
+                seg[i] = (x[at + i] - mean) * window[i];
+            }
+            fft.realForward(seg, re, im, sre, sim);
+            double[] dst = average == Average.MEDIAN ? spectra[s] : null;
+            for (int k = 0; k < bins; k++) {
+                double p = (re[k] * re[k] + im[k] * im[k]) * scale;
+                if (k != 0 && !(nperseg % 2 == 0 && k == bins - 1)) {
+                    p *= 2;
+                }
+                if (dst != null) {
+                    dst[k] = p;
+                } else {
+                    psd[k] += p / m;
+                }
+            }
+        }
+        if (average == Average.MEDIAN) {
+            double bias = medianBias(m);
+            for (int k = 0; k < bins; k++) {
+                for (int s = 0; s < m; s++) {
+                    column[s] = spectra[s][k];
+                }
+                java.util.Arrays.sort(column, 0, m);
+                double med = m % 2 == 1 ? column[m / 2] : 0.5 * (column[m / 2 - 1] + column[m / 2]);
+                psd[k] = med / bias;
+            }
+        }
+    }
+
+    /** scipy's {@code _median_bias(n)}: the median of n exponential variates over their mean. */
+    static double medianBias(int n) {
+        double b = 1;
+        for (int i = 1; i <= (n - 1) / 2; i++) {
+            b += 1.0 / (2 * i + 1) - 1.0 / (2 * i);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,178 @@
+package org.strainline.kernels;
+
+/**
+ * Whitening by a finite inverse-ASD filter, as BBHnet's preprocessing (and gwpy's
+ * {@code TimeSeries.whiten}) does it: the inverse of the amplitude spectral density, zeroed below
+ * the high-pass frequency and at DC and Nyquist, is turned into an impulse response of
+ * {@code fduration} seconds (centred, Hann-windowed: the truncation), which is convolved with the
+ * data after their mean is removed and their first and last {@code fduration / 2} seconds are
+ * Hann-tapered; the result is scaled by {@code sqrt(2 / fs)} (so white noise of any level comes out
+ * with unit variance) and its corrupted {@code fduration / 2} seconds at each end are cropped.
+ *
+ * <p>Allocation free after construction: {@link #setPsd} rebuilds the filter in place (once per
+ * PSD update), {@link #whiten} convolves by FFT of a fixed size. Owned by one thread.
+ */
+public final class Whitener {
+    private final double fs;
+    private final int length;
+    private final int ntaps;
+    private final int pad;
+    private final double highpass;
+    private final Fft firFft;
+    private final Fft convFft;
+    private final int conv;
+    private final double[] fir;
+    private final double[] hann;
+    private final double[] tRe;
+    private final double[] tIm;
+    private final double[] s1;
+    private final double[] s2;
+    private final double[] hRe;
+    private final double[] hIm;
+    private final double[] xRe;
+    private final double[] xIm;
+    private boolean ready;
+
+    /**
+     * @param fsHz        sample rate
+     * @param length      samples of each span to whiten (output: {@code length - 2 * pad})
+     * @param fdurationS  the impulse response's length in seconds (BBHnet: 1 s)
+     * @param highpassHz  frequencies below this are removed (BBHnet: 32 Hz); 0 for none
+     */
+    public Whitener(double fsHz, int length, double fdurationS, double highpassHz) {
+        this.fs = fsHz;
+        this.length = length;
+        this.ntaps = (int) Math.round(fdurationS * fsHz);
+        this.pad = ntaps / 2;
+        if (ntaps < 4 || ntaps % 2 != 0 || length <= 2 * pad) {
+            throw new IllegalArgumentException("fduration " + fdurationS + " s at " + fsHz + " Hz gives " + ntaps
+                    + " taps (even, >= 4 needed) for spans of " + length + " samples");
+        }
+        this.highpass = highpassHz;
+        this.firFft = new Fft(ntaps);
+        this.conv = fastLength(length + ntaps - 1);
+        this.convFft = new Fft(conv);
+        this.fir = new double[ntaps];
+        this.hann = new double[ntaps];
+        for (int i = 0; i < ntaps; i++) {
+            hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / ntaps);   // periodic Hann: 1 at the zero lag, index pad
+        }
+        this.tRe = new double[ntaps / 2 + 1];
+        this.tIm = new double[ntaps / 2 + 1];
+        this.s1 = new double[Math.max(ntaps, conv)];
+        this.s2 = new double[Math.max(ntaps, conv)];
+        this.hRe = new double[conv];
+        this.hIm = new double[conv];
+        this.xRe = new double[conv];
+        this.xIm = new double[conv];
+    }
+
+    /** The smallest n >= min whose prime factors are 2, 3 and 5. */
+    static int fastLength(int min) {
+        for (int n = Math.max(1, min); ; n++) {
+            int m = n;
+            for (int p : new int[] {2, 3, 5}) {
+                while (m % p == 0) {
+                    m /= p;
+                }
+            }
+            if (m == 1) {
+                return n;
+            }
+        }
+    }
+
+    /** Samples cropped at each end of a span. */
+    public int pad() {
+        return pad;
+    }
+
+    /** Output samples per span. */
+    public int outputLength() {
+        return length - 2 * pad;
+    }
+
+    /** The filter's taps (valid after {@link #setPsd}). */
+    public double[] taps() {
+        return fir.clone();
+    }
+
+    /**
+     * Rebuilds the filter from a one-sided PSD sampled every {@code dfHz} from 0 ({@code bins}
+     * values), interpolated linearly onto the filter's frequency grid.
+     */
+    public void setPsd(double[] psd, int bins, double dfHz) {
+        int h = ntaps / 2 + 1;
+        double fdf = fs / ntaps;
+        for (int k = 0; k < h; k++) {
+            double f = k * fdf;
+            double p = interpolate(psd, bins, dfHz, f);
+            tRe[k] = (k == 0 || k == h - 1 || f < highpass || !(p > 0)) ? 0 : 1 / Math.sqrt(p);
+            tIm[k] = 0;
+        }
+        firFft.realInverse(tRe, tIm, fir, s1, s2);
+        // centre the impulse response (roll by ntaps/2) and truncate it with the window
+        for (int i = 0; i < ntaps; i++) {
+            s1[i] = fir[(i + pad) % ntaps];
+        }
+        for (int i = 0; i < ntaps; i++) {
+            fir[i] = s1[i] * hann[i];
+        }
+        // its spectrum at the convolution size
+        java.util.Arrays.fill(hRe, 0);
+        java.util.Arrays.fill(hIm, 0);
+        System.arraycopy(fir, 0, hRe, 0, ntaps);
+        convFft.forward(hRe, hIm);
+        ready = true;
+    }
+
+    private static double interpolate(double[] psd, int bins, double df, double f) {
+        double x = f / df;
+        int i = (int) Math.floor(x);
+        if (i >= bins - 1) {
+            return psd[bins - 1];
+        }
+        double t = x - i;
+        return psd[i] * (1 - t) + psd[i + 1] * t;
+    }
+
+    /**
+     * Whitens {@code x[from .. from + length)} into {@code out[outFrom .. + outputLength())}: the
+     * span's samples {@code pad .. length - pad}, whitened.
+     */
+    public void whiten(double[] x, int from, double[] out, int outFrom) {
+        if (!ready) {
+            throw new IllegalStateException("no PSD yet: call setPsd first");
+        }
+        double mean = 0;
+        for (int i = 0; i < length; i++) {
+            mean += x[from + i];
+        }
+        mean /= length;
+        java.util.Arrays.fill(xRe, 0);
+        java.util.Arrays.fill(xIm, 0);
+        for (int i = 0; i < length; i++) {
+            double v = x[from + i] - mean;
+            if (i < pad) {
+                v *= hann[i];
+            } else if (i >= length - pad) {
+                v *= hann[ntaps - (length - i)];
+            }
+            xRe[i] = v;
+        }
+        convFft.forward(xRe, xIm);
+        for (int k = 0; k < conv; k++) {
+            double a = xRe[k];
+            double b = xIm[k];
+            xRe[k] = a * hRe[k] - b * hIm[k];
+            xIm[k] = a * hIm[k] + b * hRe[k];
+        }
+        convFft.inverse(xRe, xIm);
+        // 'same' convolution: full[i + pad] is the output at i; keep i in [pad, length - pad)
+        double norm = Math.sqrt(2 / fs);
+        int n = outputLength();
+        for (int i = 0; i < n; i++) {
+            out[outFrom + i] = xRe[2 * pad + i] * norm;
+        }
+    }
+}

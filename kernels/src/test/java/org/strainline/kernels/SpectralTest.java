@@ -1,0 +1,181 @@
+package org.strainline.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** FFT, Welch PSD, whitening, ASD ratio and scaling against numpy/scipy and their stated properties. */
+class SpectralTest {
+    private static final double FS = 2048;
+
+    @ParameterizedTest
+    @ValueSource(ints = {5120, 3072, 56, 97})
+    void fftEqualsNumpy(int n) throws Exception {
+        double[] in = Npy.read("fft_" + n + "_in");
+        double[] out = Npy.read("fft_" + n + "_out");
+        double[] re = java.util.Arrays.copyOfRange(in, 0, n);
+        double[] im = java.util.Arrays.copyOfRange(in, n, 2 * n);
+        Fft f = new Fft(n);
+        f.forward(re, im);
+        for (int k = 0; k < n; k++) {
+            assertEquals(out[k], re[k], 1e-9 * Math.sqrt(n), "re " + k);
+            assertEquals(out[n + k], im[k], 1e-9 * Math.sqrt(n), "im " + k);
+        }
+        f.inverse(re, im);
+        for (int t = 0; t < n; t++) {
+            assertEquals(in[t], re[t], 1e-12, "round trip re " + t);
+            assertEquals(in[n + t], im[t], 1e-12, "round trip im " + t);
+        }
+    }
+
+    @Test
+    void realTransformsRoundTrip() {
+        Random r = new Random(3);
+        for (int n : new int[] {2048, 5120, 1000, 15}) {
+            Fft f = new Fft(n);
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = r.nextGaussian();
+            }
+            double[] re = new double[n / 2 + 1];
+            double[] im = new double[n / 2 + 1];
+            double[] s1 = new double[n];
+            double[] s2 = new double[n];
+            f.realForward(x, re, im, s1, s2);
+            double dc = 0;
+            for (double v : x) {
+                dc += v;
+            }
+            assertEquals(dc, re[0], 1e-9);
+            double[] back = new double[n];
+            f.realInverse(re, im, back, s1, s2);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[i], back[i], 1e-12, n + " sample " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mean", "median"})
+    void welchEqualsScipy(String avg) throws Exception {
+        double[] x = Npy.read("welch_x");
+        double[] want = Npy.read("welch_" + avg);
+        Welch w = new Welch(5120, FS, avg.equals("mean") ? Welch.Average.MEAN : Welch.Average.MEDIAN, 64);
+        assertEquals(want.length, w.bins());
+        double[] psd = new double[w.bins()];
+        w.psd(x, 0, x.length, psd);
+        for (int k = 0; k < psd.length; k++) {
+            assertEquals(want[k], psd[k], 1e-9 * want[k], avg + " bin " + k);
+        }
+    }
+
+    @Test
+    void whiteningEqualsTheNumpyRendering() throws Exception {
+        double[] x = Npy.read("welch_x");
+        double[] psd = Npy.read("whiten_psd");
+        double[] want = Npy.read("whiten_out");
+        Whitener wh = new Whitener(FS, 8 * 2048, 1.0, 32);
+        wh.setPsd(psd, psd.length, FS / 5120);
+        assertEquals(want.length, wh.outputLength());
+        double[] out = new double[wh.outputLength()];
+        wh.whiten(x, 0, out, 0);
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(want[i], out[i], 1e-9 * (1 + Math.abs(want[i])), "sample " + i);
+        }
+    }
+
+    @Test
+    void whitenedColouredNoiseIsWhiteWithUnitVariance() throws Exception {
+        double[] x = Npy.read("welch_x");
+        Welch w = new Welch(5120, FS, Welch.Average.MEDIAN, 64);
+        double[] psd = new double[w.bins()];
+        w.psd(x, 0, x.length, psd);
+        Whitener wh = new Whitener(FS, x.length, 1.0, 32);
+        wh.setPsd(psd, psd.length, w.df());
+        double[] out = new double[wh.outputLength()];
+        wh.whiten(x, 0, out, 0);
+        Welch w2 = new Welch(2048, FS, Welch.Average.MEDIAN, 64);
+        double[] p = new double[w2.bins()];
+        w2.psd(out, 0, out.length, p);
+        // one-sided PSD of unit-variance white noise: 2 / fs. Checked in 20-Hz bands from 70 to
+        // 900 Hz (above the steep red corner, which a 1-s filter resolves only to ~1 Hz; single
+        // bins of a 16-s estimate scatter by tens of percent), skipping the band of the line
+        double sum = 0;
+        int bins = 0;
+        for (int lo = 70; lo + 20 <= 900; lo += 20) {
+            if (lo <= 124 && lo + 20 > 116) {
+                continue;
+            }
+            double band = 0;
+            for (int k = lo; k < lo + 20; k++) {
+                band += p[k] * FS / 2;
+            }
+            band /= 20;
+            sum += band;
+            bins++;
+            assertTrue(band > 0.75 && band < 1.33, lo + "-" + (lo + 20) + " Hz: " + band);
+        }
+        assertEquals(1.0, sum / bins, 0.1, "mean whitened PSD in units of 2/fs");
+        for (int k = 2; k < 28; k++) {
+            assertTrue(p[k] * FS / 2 < 0.2, "below the high-pass, bin " + k + " Hz: " + p[k] * FS / 2);
+        }
+    }
+
+    @Test
+    void asdRatioOfAStreamToItselfHalvedIsAHalf() throws Exception {
+        double[] x = Npy.read("welch_x");
+        double[] half = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            half[i] = 0.5 * x[i];
+        }
+        AsdRatio r = new AsdRatio(new Welch(2048, FS, Welch.Average.MEDIAN, 64), 100, 140);
+        assertEquals(0.5, r.ratio(half, x, 0, x.length), 1e-12);
+        assertEquals(1.0, r.ratio(x, x, 0, x.length), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new AsdRatio(new Welch(16, FS, Welch.Average.MEAN, 4), 100, 101));
+    }
+
+    @Test
+    void scalingRoundTripsAndRefusesBadStatistics() {
+        StandardScaler s = new StandardScaler(new double[] {1, -2}, new double[] {2, 0.5});
+        FloatBuffer b = FloatBuffer.wrap(new float[] {3, 5, -2, -1});
+        s.scale(b, 0, 2, 0);
+        s.scale(b, 2, 2, 1);
+        assertEquals(1f, b.get(0));
+        assertEquals(2f, b.get(1));
+        assertEquals(0f, b.get(2));
+        assertEquals(2f, b.get(3));
+        s.unscale(b, 2, 2, 1);
+        assertEquals(-1f, b.get(3));
+        assertThrows(IllegalArgumentException.class, () -> new StandardScaler(new double[] {0}, new double[] {0}));
+    }
+
+    @Test
+    void welchAndWhiteningAllocateNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double[] x = Npy.read("welch_x");
+        Welch w = new Welch(5120, FS, Welch.Average.MEDIAN, 64);
+        double[] psd = new double[w.bins()];
+        Whitener wh = new Whitener(FS, 3 * 2048, 1.0, 32);
+        double[] out = new double[wh.outputLength()];
+        for (int i = 0; i < 5; i++) {
+            w.psd(x, 0, x.length, psd);
+            wh.setPsd(psd, psd.length, w.df());
+            wh.whiten(x, 0, out, 0);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 20; i++) {
+            w.psd(x, 0, x.length, psd);
+            wh.setPsd(psd, psd.length, w.df());
+            wh.whiten(x, 0, out, 0);
+        }
+        long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(bytes < 1000, "allocated " + bytes);
+    }
+}
