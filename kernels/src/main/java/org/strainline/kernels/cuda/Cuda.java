@@ -74,7 +74,8 @@ public final class Cuda {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return new Probe(false, "CUDA driver not usable: " + root, null, 0, 0, 0);
+            String msg = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+            return new Probe(false, "CUDA driver not usable: " + root.getClass().getSimpleName() + ": " + msg, null, 0, 0, 0);
         }
     }
 }
