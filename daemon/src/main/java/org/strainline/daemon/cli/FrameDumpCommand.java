@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.strainline.daemon.Json;
 import org.strainline.gwf.Channel;
 import org.strainline.gwf.ChecksumPolicy;
 import org.strainline.gwf.Frame;
