@@ -78,6 +78,8 @@ public final class Json {
             sb.append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             sb.append((long) d);
+        } else if (Math.abs(d) >= 1e7 && Math.abs(d) < 1e21) {
+            sb.append(java.math.BigDecimal.valueOf(d).toPlainString());   // GPS times without exponents
         } else {
             sb.append(d);
         }

@@ -68,7 +68,7 @@ public final class Whitener {
     }
 
     /** The smallest n >= min whose prime factors are 2, 3 and 5. */
-    static int fastLength(int min) {
+    public static int fastLength(int min) {
         for (int n = Math.max(1, min); ; n++) {
             int m = n;
             for (int p : new int[] {2, 3, 5}) {

@@ -1,0 +1,196 @@
+package org.strainline.daemon.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.strainline.daemon.Json;
+import org.strainline.gwf.Compression;
+import org.strainline.gwf.Frame;
+import org.strainline.gwf.GwfReader;
+import org.strainline.kernels.Fft;
+import org.strainline.kernels.Welch;
+
+/** The simulator's data, read back from its files: noise PSD, continuity, coupling, injections, determinism, gaps. */
+class SimulatorIT {
+    private static final long G = 1_400_000_000L;
+    private Path root;
+
+    @BeforeEach
+    void dir() throws IOException {
+        root = Files.createTempDirectory("strainline-sim");
+    }
+
+    @AfterEach
+    void clean() throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private Simulator.Result sim(Path out, List<String> ifos, long start, int duration, long seed, List<Injection> inj,
+                                 Set<Long> gaps, Set<Long> notReady, double coupling) throws Exception {
+        return Simulator.run(new Simulator.Config(out, ifos, start, duration, seed, inj, gaps, notReady, coupling,
+                Simulator.Config.DEFAULT_MODULATION, Compression.GZIP));
+    }
+
+    private static double[] strain(Path out, String ifo, long start, int duration) throws IOException {
+        double[] x = new double[16384 * duration];
+        for (int s = 0; s < duration; s++) {
+            Frame f = GwfReader.read(out.resolve("kafka/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft-" + (start + s) + "-1.gwf"))
+                    .frames().get(0);
+            System.arraycopy(f.channel(ifo + ":GDS-CALIB_STRAIN").data().toDoubles(), 0, x, 16384 * s, 16384);
+        }
+        return x;
+    }
+
+    @Test
+    void theNoiseHasTheDesignPsdAndNoSeamsAtSecondBoundaries() throws Exception {
+        int n = 34;
+        sim(root, List.of("H1"), G, n, 3, List.of(), Set.of(), Set.of(), 0);
+        double[] x = strain(root, "H1", G, n);
+        Welch w = new Welch(4 * 16384, 16384, Welch.Average.MEDIAN, 64);
+        double[] psd = new double[w.bins()];
+        w.psd(x, 0, x.length, psd);
+        // band averages of measured / design from 20 Hz to 2 kHz, within 10 %
+        for (double lo = 20; lo < 2000; lo *= 1.25) {
+            double sum = 0;
+            int k0 = (int) Math.ceil(lo / w.df());
+            int k1 = (int) Math.floor(lo * 1.25 / w.df());
+            for (int k = k0; k < k1; k++) {
+                sum += psd[k] / AligoPsd.psd(k * w.df());
+            }
+            double ratio = sum / (k1 - k0);
+            assertEquals(1.0, ratio, 0.1, "PSD ratio in " + (int) lo + "-" + (int) (lo * 1.25) + " Hz");
+        }
+        // steps across second boundaries are like steps inside a second
+        double inside = 0;
+        for (int i = 1; i < x.length; i++) {
+            inside = Math.max(inside, Math.abs(x[i] - x[i - 1]));
+        }
+        for (int s = 1; s < n; s++) {
+            double step = Math.abs(x[16384 * s] - x[16384 * s - 1]);
+            assertTrue(step < inside, "boundary " + s + ": step " + step + " vs largest step " + inside);
+        }
+    }
+
+    @Test
+    void eachSecondIsTheSameWhateverTheRunAndTheSameSeedGivesTheSameBytes() throws Exception {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        Path c = root.resolve("c");
+        sim(a, List.of("H1", "L1"), G, 4, 11, List.of(), Set.of(), Set.of(), Simulator.Config.DEFAULT_COUPLING);
+        sim(b, List.of("H1", "L1"), G + 2, 2, 11, List.of(), Set.of(), Set.of(), Simulator.Config.DEFAULT_COUPLING);
+        sim(c, List.of("H1", "L1"), G, 4, 12, List.of(), Set.of(), Set.of(), Simulator.Config.DEFAULT_COUPLING);
+        for (String f : new String[] {"kafka/H1/H-H1_llhoft-1400000002-1.gwf", "lldetchar/L1/L-L1_lldetchar-1400000003-1.gwf"}) {
+            assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(c.resolve(f))), "another seed: " + f);
+        }
+    }
+
+    @Test
+    void witnessesAndStateVectorAreThereAndTheCouplingHasSidebands() throws Exception {
+        int n = 24;
+        sim(root, List.of("H1", "L1"), G, n, 5, List.of(), Set.of(G + 3), Set.of(G + 5, G + 6), Simulator.Config.DEFAULT_COUPLING);
+        assertFalse(Files.exists(root.resolve("kafka/H1/H-H1_llhoft-1400000003-1.gwf")), "a gap");
+        assertFalse(Files.exists(root.resolve("lldetchar/L1/L-L1_lldetchar-1400000003-1.gwf")), "a gap in both streams");
+        Frame s5 = GwfReader.read(root.resolve("kafka/H1/H-H1_llhoft-1400000005-1.gwf")).frames().get(0);
+        assertEquals(1.0, s5.channel("H1:GDS-CALIB_STATE_VECTOR").data().toDoubles()[0], "not ready: bit 1 clear");
+        Frame s4 = GwfReader.read(root.resolve("kafka/H1/H-H1_llhoft-1400000004-1.gwf")).frames().get(0);
+        assertEquals(3.0, s4.channel("H1:GDS-CALIB_STATE_VECTOR").data().toDoubles()[15]);
+        Frame w = GwfReader.read(root.resolve("lldetchar/H1/H-H1_lldetchar-1400000004-1.gwf")).frames().get(0);
+        assertEquals(21, w.channels().size());
+        assertEquals(1024, w.channel("H1:PEM-CS_MAINSMON_EBAY_1_DQ").data().nData());
+        assertEquals(512, w.channel("H1:ASC-CHARD_P_OUT_DQ").data().nData());
+        Frame wl = GwfReader.read(root.resolve("lldetchar/L1/L-L1_lldetchar-1400000004-1.gwf")).frames().get(0);
+        assertEquals(18, wl.channels().size());
+        // the line and a sideband of a coupled ASC loop stand far above the noise
+        double[] x = strain(root, "H1", G + 4, 16);
+        Welch wl8 = new Welch(8 * 16384, 16384, Welch.Average.MEAN, 16);
+        double[] psd = new double[wl8.bins()];
+        wl8.psd(x, 0, x.length, psd);
+        double df = wl8.df();
+        double floor = AligoPsd.psd(60);
+        assertTrue(psd[(int) Math.round(60 / df)] > 1000 * floor, "the 60 Hz line: " + psd[(int) Math.round(60 / df)] / floor);
+        Environment env = Simulator.environment(5, "H1");
+        double best = 0;
+        for (double f : env.ascFrequencies(Simulator.COUPLED[0])) {
+            if (f > 0.6) {
+                int k = (int) Math.round((60 + f) / df);
+                best = Math.max(best, Math.max(psd[k - 1], Math.max(psd[k], psd[k + 1])));
+            }
+        }
+        assertTrue(best > 20 * floor, "a sideband at 60 + f_asc: " + best / floor);
+    }
+
+    /** <a, b> = 4 Re Σ a(f) b*(f) / S(f) df over 20 Hz – 8 kHz. */
+    private static double inner(double[] a, double[] b) {
+        int n = a.length;
+        Fft f = new Fft(n);
+        double[] ar = a.clone();
+        double[] ai = new double[n];
+        double[] br = b.clone();
+        double[] bi = new double[n];
+        f.forward(ar, ai);
+        f.forward(br, bi);
+        double df = 16384.0 / n;
+        double s = 0;
+        for (int k = 1; k < n / 2; k++) {
+            double fr = k * df;
+            if (fr < 20 || fr > 8000) {
+                continue;
+            }
+            s += 4 * (ar[k] * br[k] + ai[k] * bi[k]) / (16384.0 * 16384.0) / AligoPsd.psd(fr) * df;
+        }
+        return s;
+    }
+
+    @Test
+    void anInjectionIsAtItsGpsWithItsSnrUnderAMatchedFilter() throws Exception {
+        String file = "[{\"gps\": 1400000016.25, \"mass1\": 35, \"mass2\": 30, \"network_snr\": 30, \"ra\": 1.0, \"dec\": 0.3,"
+                + " \"psi\": 0.5, \"inclination\": 0.4, \"phase\": 0.1}]";
+        Path f = root.resolve("inj.json");
+        Files.writeString(f, file);
+        List<Injection> inj = Simulator.injections(f, List.of("H1", "L1"), 1);
+        int n = 32;
+        sim(root.resolve("d"), List.of("H1", "L1"), G, n, 9, inj, Set.of(), Set.of(), 0);
+        Map<?, ?> doc = (Map<?, ?>) Json.read(Files.readString(root.resolve("d/injections.json")));
+        Map<?, ?> rec = (Map<?, ?>) ((List<?>) doc.get("injections")).get(0);
+        assertEquals(1400000016.25, (Double) rec.get("gps"), 1e-9);
+        Map<?, ?> snr = (Map<?, ?>) rec.get("snr");
+        double net = 0;
+        for (int i = 0; i < 2; i++) {
+            String ifo = i == 0 ? "H1" : "L1";
+            double[] d = strain(root.resolve("d"), ifo, G, n);
+            double[] h = new double[d.length];
+            for (int s = 0; s < n; s++) {
+                inj.get(0).add(i, G + s, 16384, h, 16384 * s);
+            }
+            double rho = inner(d, h) / Math.sqrt(inner(h, h));
+            double stated = (Double) snr.get(ifo);
+            assertEquals(stated, Math.sqrt(inner(h, h)), 0.05 * stated, ifo + ": the optimal SNR of what was injected");
+            assertEquals(stated, rho, 2.5, ifo + ": the matched-filter SNR in the noise");
+            net += stated * stated;
+            // and the signal is where the list says: shifting the template by 20 ms loses most of it
+            double[] late = new double[h.length];
+            System.arraycopy(h, 0, late, 328, h.length - 328);
+            assertTrue(inner(d, late) / Math.sqrt(inner(late, late)) < 0.5 * rho, ifo + ": the SNR peaks at the listed time");
+        }
+        assertEquals(30, Math.sqrt(net), 1e-6, "network SNR");
+        List<Object> times = new ArrayList<>(((Map<?, ?>) rec.get("gps_at")).values());
+        assertTrue(Math.abs((Double) times.get(0) - (Double) times.get(1)) < 0.011, "H1-L1 delay under 10 ms light travel");
+    }
+}
