@@ -101,8 +101,12 @@ final class FrameExportCommand implements Callable<Integer> {
                 }
                 throw new IOException("no frame file for GPS " + g + " under " + from);
             }
+            List<ByteBuffer> buffers = new ArrayList<>();
+            for (Path p : files) {
+                buffers.add(load(p));
+            }
             for (int i = 0; i < c; i++) {
-                double[] x = read(dec, files, names[i], g, tmp);
+                double[] x = read(dec, files, buffers, names[i], tmp);
                 if (x == null) {
                     if (warm) {
                         continue;
@@ -150,17 +154,22 @@ final class FrameExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Channel {@code name} of second {@code g} from the first of {@code files} that has it, or null. */
-    private static double[] read(FrameDecoder dec, List<Path> files, ChannelName name, long g, double[] tmp) throws IOException {
-        for (Path p : files) {
-            ByteBuffer b;
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                b = ByteBuffer.allocate((int) ch.size());
-                while (b.hasRemaining() && ch.read(b) >= 0) {
-                    // read it all
-                }
-                b.flip();
+    private static ByteBuffer load(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // read it all
             }
+            return b.flip();
+        }
+    }
+
+    /** Channel {@code name} from the first of the second's files that has it, or null. */
+    private static double[] read(FrameDecoder dec, List<Path> files, List<ByteBuffer> buffers, ChannelName name, double[] tmp)
+            throws IOException {
+        for (int f = 0; f < files.size(); f++) {
+            Path p = files.get(f);
+            ByteBuffer b = buffers.get(f);
             try {
                 dec.open(b, p.toString());
                 int n = dec.read(0, name, tmp, 0);
