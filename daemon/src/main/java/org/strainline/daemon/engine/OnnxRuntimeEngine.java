@@ -1,0 +1,170 @@
+package org.strainline.daemon.engine;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The CPU engine: ONNX Runtime (Java API) with a session made once, intra-op threads as
+ * configured (spinning off, so an idle engine does not burn a core), and the input and output
+ * tensors created over the engine's own direct buffers: ONNX Runtime reads the input where the
+ * caller wrote it and writes the output where the caller reads it (pinned outputs), so a run
+ * copies nothing. The model's input and output names, shapes and types are checked against its
+ * card when the session opens. A few warm-up runs at start-up take the first-run costs (memory
+ * planning, kernel selection) off the first real second.
+ *
+ * <p>Telemetry: ONNX Runtime 1.28 (the version this build uses) has none; newer Linux builds need
+ * {@code ORT_DISABLE_TELEMETRY=1} in the environment, which the launcher sets.
+ */
+public final class OnnxRuntimeEngine implements Engine {
+    private final ModelCard card;
+    private final int batch;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final FloatBuffer in;
+    private final FloatBuffer out;
+    private final OnnxTensor inTensor;
+    private final OnnxTensor outTensor;
+    private final Map<String, OnnxTensor> inputs;
+    private final Map<String, OnnxTensor> pinned;
+
+    /**
+     * @param card      the model
+     * @param batch     the batch size of every run
+     * @param threads   intra-op threads
+     * @param warmups   runs made at start-up
+     */
+    public OnnxRuntimeEngine(ModelCard card, int batch, int threads, int warmups) throws EngineException {
+        this.card = card;
+        this.batch = batch;
+        if (batch <= 0 || threads <= 0) {
+            throw new EngineException(card.name() + ": batch and threads must be positive, got " + batch + " and " + threads);
+        }
+        OrtSession s = null;
+        try {
+            this.env = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            s = env.createSession(card.onnx().toString(), o);
+            check(s.getInputInfo(), card.input(), "input");
+            check(s.getOutputInfo(), card.output(), "output");
+            this.session = s;
+            long[] inShape = card.input().shape().clone();
+            inShape[0] = batch;
+            long[] outShape = card.output().shape().clone();
+            outShape[0] = batch;
+            this.in = direct((int) (batch * card.input().perItem()));
+            this.out = direct((int) (batch * card.output().perItem()));
+            this.inTensor = OnnxTensor.createTensor(env, in, inShape);
+            this.outTensor = OnnxTensor.createTensor(env, out, outShape);
+            this.inputs = Map.of(card.input().name(), inTensor);
+            this.pinned = Map.of(card.output().name(), outTensor);
+            for (int i = 0; i < warmups; i++) {
+                run();
+            }
+        } catch (OrtException e) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (OrtException ignored) {
+                    // closing after a failed start
+                }
+            }
+            throw new EngineException(card.name() + "/" + card.version() + ": ONNX Runtime cannot run " + card.onnx() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void check(Map<String, NodeInfo> info, ModelCard.Tensor want, String what) throws EngineException {
+        NodeInfo n = info.get(want.name());
+        if (n == null || info.size() != 1) {
+            throw new EngineException(card.file() + ": " + what + "s: model.onnx has " + info.keySet() + ", the card says ["
+                    + want.name() + "]");
+        }
+        if (!(n.getInfo() instanceof TensorInfo)) {
+            throw new EngineException(card.file() + ": " + what + " '" + want.name() + "' of model.onnx is not a tensor");
+        }
+        TensorInfo t = (TensorInfo) n.getInfo();
+        long[] shape = t.getShape();
+        boolean same = shape.length == want.shape().length;
+        for (int i = 0; same && i < shape.length; i++) {
+            same = shape[i] == want.shape()[i] || (i == 0 && shape[i] < 0);
+        }
+        if (!same) {
+            throw new EngineException(card.file() + ": " + what + " '" + want.name() + "': model.onnx has shape "
+                    + java.util.Arrays.toString(shape) + ", the card says " + java.util.Arrays.toString(want.shape()));
+        }
+        if (t.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new EngineException(card.file() + ": " + what + " '" + want.name() + "': model.onnx has type " + t.type
+                    + ", the card says " + want.dtype());
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    @Override
+    public String name() {
+        return "onnxruntime";
+    }
+
+    @Override
+    public ModelCard model() {
+        return card;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public FloatBuffer input() {
+        return in;
+    }
+
+    @Override
+    public FloatBuffer output() {
+        return out;
+    }
+
+    @Override
+    public void run() throws EngineException {
+        try {
+            session.run(inputs, pinned).close();   // the pinned output is the engine's, not the Result's
+        } catch (OrtException | RuntimeException e) {
+            throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tensor ONNX Runtime reads (for the zero-copy check: its buffer is {@link #input()}'s memory). */
+    OnnxTensor inputTensor() {
+        return inTensor;
+    }
+
+    OnnxTensor outputTensor() {
+        return outTensor;
+    }
+
+    @Override
+    public void close() {
+        try {
+            inTensor.close();
+            outTensor.close();
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(card.name() + ": closing the session failed", e);
+        }
+    }
+}
