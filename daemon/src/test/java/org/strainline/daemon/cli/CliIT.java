@@ -3,39 +3,23 @@ package org.strainline.daemon.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The real CLI, as a process, through bin/strainline and the shaded jar. */
 class CliIT {
-    private static final Path HOME = Paths.get(System.getProperty("strainline.home", ".."));
-    private static final Path SAMPLE = HOME.resolve("config/samples/H-H1_llhoft-1400000000-1.gwf");
+    private static final Path SAMPLE = Cli.HOME.resolve("config/samples/H-H1_llhoft-1400000000-1.gwf");
 
-    private record Result(int code, String out) {
-    }
-
-    private static Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(HOME.resolve("bin/strainline").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRAINLINE_JAR", System.getProperty("strainline.jar"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out);
+    private static Cli.Result run(String... args) throws Exception {
+        return Cli.run(args);
     }
 
     @Test
     void helpAndUsageErrors() throws Exception {
-        Result help = run("--help");
+        Cli.Result help = run("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("frame"), help.out());
         assertEquals(2, run("frame", "dump").code(), "missing FILE is a usage error");
@@ -44,7 +28,7 @@ class CliIT {
 
     @Test
     void dumpsTheBundledSampleAsJson() throws Exception {
-        Result r = run("frame", "dump", "--json", "--values", SAMPLE.toString());
+        Cli.Result r = run("frame", "dump", "--json", "--values", SAMPLE.toString());
         assertEquals(0, r.code(), r.out());
         String json = r.out().trim();
         assertTrue(json.startsWith("{\"file\": "), json);
@@ -61,7 +45,7 @@ class CliIT {
     void unreadableFileGivesAnErrorObjectAndExitCode1() throws Exception {
         Path bad = Files.createTempFile("not-a-frame", ".gwf");
         Files.writeString(bad, "IGWD\0\4 this is a version 4 header and nothing else");
-        Result r = run("frame", "dump", "--json", bad.toString());
+        Cli.Result r = run("frame", "dump", "--json", bad.toString());
         assertEquals(1, r.code());
         assertEquals("{\"file\": \"" + bad + "\", \"error\": \"" + bad + " at offset 5: unsupported frame format version 4\"}",
                 r.out().trim());
@@ -73,14 +57,14 @@ class CliIT {
         assertEquals(0, run("frame", "check", SAMPLE.toString()).code());
         Path corpus = Paths.get(System.getProperty("gwf.corpus", "../../shared/gwf-corpus"));
         Assumptions.assumeTrue(Files.isDirectory(corpus), "GWF corpus not found at " + corpus + ": corpus checks skipped");
-        Result ok = run("frame", "check", corpus.resolve("gwpy/HLV-HW100916-968654552-1.gwf").toString(),
+        Cli.Result ok = run("frame", "check", corpus.resolve("gwpy/HLV-HW100916-968654552-1.gwf").toString(),
                 corpus.resolve("lalsuite/F-TEST-600000000-60.gwf").toString());
         assertEquals(0, ok.code(), ok.out());
         assertTrue(ok.out().contains("2 passed, 0 failed"), ok.out());
-        Result bad = run("frame", "check", corpus.resolve("lalsuite/H-CAL_FAC-600000000-6000.gwf").toString());
+        Cli.Result bad = run("frame", "check", corpus.resolve("lalsuite/H-CAL_FAC-600000000-6000.gwf").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.out().contains("checksum mismatch in file"), bad.out());
-        Result dump = run("frame", "dump", "--json", corpus.resolve("lalsuite/H-CAL_FAC-600000000-6000.gwf").toString());
+        Cli.Result dump = run("frame", "dump", "--json", corpus.resolve("lalsuite/H-CAL_FAC-600000000-6000.gwf").toString());
         assertEquals(0, dump.code(), "a bad checksum is reported, the file still dumps");
         assertTrue(dump.out().contains("\"checksums\": {\"file\": \"BAD\""), dump.out());
     }

@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.gwf.Channel;
@@ -22,22 +18,14 @@ import org.strainline.gwf.Vect;
 
 /** {@code strainline replay} feeding {@code strainline ingest}, both as real processes, through a real tmpfs tree. */
 class ReplayIngestCliIT {
-    private static final Path HOME = Paths.get(System.getProperty("strainline.home", ".."));
     private static final long G = 1_400_000_000L;
 
     private static ProcessBuilder cli(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(HOME.resolve("bin/strainline").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRAINLINE_JAR", System.getProperty("strainline.jar"));
-        return pb;
+        return Cli.command(args);
     }
 
     private static String output(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "process finished");
-        return out;
+        return Cli.finish(p).out();
     }
 
     private static Path tmpfs(String name) throws Exception {

@@ -8,11 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.gwf.Frame;
@@ -21,19 +17,10 @@ import org.strainline.kernels.Resampler;
 
 /** {@code strainline simulate} then {@code strainline frame export}, as processes, checked against the frames themselves. */
 class SimulateExportCliIT {
-    private static final Path HOME = Paths.get(System.getProperty("strainline.home", ".."));
-
     private static String run(int expect, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(HOME.resolve("bin/strainline").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("STRAINLINE_JAR", System.getProperty("strainline.jar"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(expect, p.exitValue(), out);
-        return out;
+        Cli.Result r = Cli.run(args);
+        assertEquals(expect, r.code(), r.out());
+        return r.out();
     }
 
     @Test
