@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=420)
     ap.add_argument("--train-seconds", type=int, default=300)
     ap.add_argument("--seed", type=int, default=101)
+    ap.add_argument("--environment-seed", type=int, default=0,
+                    help="the simulated instrument's environment (strainline simulate's default, 0)")
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--version", type=int, default=1)
     ap.add_argument("--work", default="/tmp/strainline-train-deepclean")
@@ -92,7 +94,7 @@ def main():
     wit = witnesses(ifo)
     root = os.path.join(args.work, ifo)
     simulate = [args.strainline, "simulate", "--out", root, "--ifos", ifo, "--start", str(args.start),
-                "--duration", str(args.seconds), "--seed", str(args.seed)]
+                "--duration", str(args.seconds), "--seed", str(args.seed), "--environment-seed", str(args.environment_seed)]
     run(simulate)
     npy = os.path.join(args.work, ifo + ".npy")
     run([args.strainline, "frame", "export", "--from", root, "--channels", ",".join([ifo + ":GDS-CALIB_STRAIN"] + wit),

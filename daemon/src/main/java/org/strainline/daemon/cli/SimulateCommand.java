@@ -57,6 +57,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--compression", defaultValue = "gzip", paramLabel = "gzip|raw", description = "frame compression (default: ${DEFAULT-VALUE})")
     String compression;
 
+    @Option(names = "--environment-seed", defaultValue = "0", paramLabel = "N",
+            description = "the instrument's environment (mains wander, ASC signals); fixed by default so models trained on"
+                    + " one run clean another (default: ${DEFAULT-VALUE})")
+    long environmentSeed;
+
     @Override
     public Integer call() throws Exception {
         if (start < 1_000_000_000L || start > 9_999_999_999L) {
@@ -89,7 +94,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Simulator.Result r = Simulator.run(new Simulator.Config(out, ifos, start, duration, seed, inj, gapSet, notReadySet,
-                coupling, Simulator.Config.DEFAULT_MODULATION, comp));
+                coupling, Simulator.Config.DEFAULT_MODULATION, comp, environmentSeed));
         double s = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT, "simulate: %d s of %s, %d files, %.1f MB, %d injections, in %.1f s"
                         + " (%.0f x real time)%n", r.seconds(), String.join(",", ifos), r.files(), r.bytes() / 1e6,

@@ -30,7 +30,10 @@ import org.strainline.gwf.Vect;
  * 60 Hz mains line coupled non-linearly: {@code kappa · line60(t) · (1 + b Σ_j asc_j(t))} over
  * three ASC loops, which puts sidebands at {@code 60 ± f_asc} that no linear filter of the
  * witnesses removes; plus, optionally, binary-black-hole signals ({@link Injection}) scaled to a
- * network SNR and listed in {@code ROOT/injections.json}. Gaps leave out both files of a second;
+ * network SNR and listed in {@code ROOT/injections.json}. The environment (the mains line's wander,
+ * the ASC signals) is the instrument's: fixed per IFO unless an environment seed is given, so a
+ * DeepClean model trained on one run cleans another; the seed draws the noise, the witnesses'
+ * measurement noise and the injections. Gaps leave out both files of a second;
  * not-ready spans clear bit 1 of the state vector. Each second depends only on the seed and its
  * GPS time, so any run of the same second writes the same bytes. The IFOs are simulated on their
  * own threads.
@@ -57,12 +60,23 @@ public final class Simulator {
      * @param couplingStrain kappa: amplitude of the coupled line in strain
      * @param modulation    b: depth of the ASC modulation
      * @param compression   frame compression (GZIP default)
+     * @param environmentSeed seed of the instrument's environment (mains wander, ASC signals): fixed
+     *                      per IFO by default, like a real instrument, so that a model trained on one
+     *                      run cleans any other run; {@code seed} draws the noise and injections
      */
     public record Config(Path root, List<String> ifos, long startGps, int durationS, long seed, List<Injection> injections,
                          java.util.Set<Long> gaps, java.util.Set<Long> notReady, double couplingStrain, double modulation,
-                         int compression) {
+                         int compression, long environmentSeed) {
         public static final double DEFAULT_COUPLING = 2e-21;
         public static final double DEFAULT_MODULATION = 0.5;
+        public static final long DEFAULT_ENVIRONMENT_SEED = 0;
+
+        /** The defaults for coupling, modulation, compression and environment. */
+        public Config(Path root, List<String> ifos, long startGps, int durationS, long seed, List<Injection> injections,
+                      java.util.Set<Long> gaps, java.util.Set<Long> notReady, double couplingStrain) {
+            this(root, ifos, startGps, durationS, seed, injections, gaps, notReady, couplingStrain, DEFAULT_MODULATION,
+                    Compression.GZIP, DEFAULT_ENVIRONMENT_SEED);
+        }
     }
 
     /** What was written. */
@@ -182,6 +196,7 @@ public final class Simulator {
         doc.put("start", (double) c.startGps());
         doc.put("duration", (double) c.durationS());
         doc.put("seed", (double) c.seed());
+        doc.put("environment_seed", (double) c.environmentSeed());
         doc.put("psd", "aLIGO design, Ajith 2011 fit (arXiv:1107.1267 eq. 4.7)");
         doc.put("injections", list);
         Files.createDirectories(c.root());
@@ -201,7 +216,7 @@ public final class Simulator {
         ColouredNoise noise = new ColouredNoise(STRAIN_RATE, AligoPsd::psd, ColouredNoise.mix(ifoSeed, 1));
         List<String> witnesses = witnesses(ifo);
         int asc = witnesses.size() - 1;
-        Environment env = new Environment(ColouredNoise.mix(ifoSeed, 2), asc);
+        Environment env = environment(c.environmentSeed(), ifo);
         // the sorted witness list puts the ASC channels first and the mains monitor last
         String mains = ifo + ":PEM-CS_MAINSMON_EBAY_1_DQ";
         double[] strain = new double[STRAIN_RATE];
@@ -258,10 +273,9 @@ public final class Simulator {
         return new long[] {files, bytes};
     }
 
-    /** The environment of an IFO as the simulator makes it (for tests and training tools). */
-    public static Environment environment(long seed, String ifo) {
-        long ifoSeed = ColouredNoise.mix(seed, ifo.hashCode());
-        return new Environment(ColouredNoise.mix(ifoSeed, 2), witnesses(ifo).size() - 1);
+    /** The environment of an IFO for an environment seed, as the simulator makes it. */
+    public static Environment environment(long environmentSeed, String ifo) {
+        return new Environment(ColouredNoise.mix(ColouredNoise.mix(environmentSeed, ifo.hashCode()), 2), witnesses(ifo).size() - 1);
     }
 
     /** Compression codes by name, for the CLI. */

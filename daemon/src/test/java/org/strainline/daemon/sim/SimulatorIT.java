@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.Json;
-import org.strainline.gwf.Compression;
 import org.strainline.gwf.Frame;
 import org.strainline.gwf.GwfReader;
 import org.strainline.kernels.Fft;
@@ -43,8 +42,7 @@ class SimulatorIT {
 
     private Simulator.Result sim(Path out, List<String> ifos, long start, int duration, long seed, List<Injection> inj,
                                  Set<Long> gaps, Set<Long> notReady, double coupling) throws Exception {
-        return Simulator.run(new Simulator.Config(out, ifos, start, duration, seed, inj, gaps, notReady, coupling,
-                Simulator.Config.DEFAULT_MODULATION, Compression.GZIP));
+        return Simulator.run(new Simulator.Config(out, ifos, start, duration, seed, inj, gaps, notReady, coupling));
     }
 
     private static double[] strain(Path out, String ifo, long start, int duration) throws IOException {
@@ -99,6 +97,19 @@ class SimulatorIT {
             assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
             assertFalse(java.util.Arrays.equals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(c.resolve(f))), "another seed: " + f);
         }
+        // the environment is the instrument's: another seed changes the witnesses' measurement noise only
+        String w = "lldetchar/H1/H-H1_lldetchar-1400000001-1.gwf";
+        Frame wa = GwfReader.read(a.resolve(w)).frames().get(0);
+        Frame wc = GwfReader.read(c.resolve(w)).frames().get(0);
+        for (String ch : new String[] {"H1:PEM-CS_MAINSMON_EBAY_1_DQ", "H1:ASC-DHARD_Y_OUT_DQ"}) {
+            double[] xa = wa.channel(ch).data().toDoubles();
+            double[] xc = wc.channel(ch).data().toDoubles();
+            double diff = 0;
+            for (int i = 0; i < xa.length; i++) {
+                diff = Math.max(diff, Math.abs(xa[i] - xc[i]));
+            }
+            assertTrue(diff > 0 && diff < 0.1, ch + ": largest difference " + diff + " (witness noise is 0.01 rms)");
+        }
     }
 
     @Test
@@ -125,7 +136,7 @@ class SimulatorIT {
         double df = wl8.df();
         double floor = AligoPsd.psd(60);
         assertTrue(psd[(int) Math.round(60 / df)] > 1000 * floor, "the 60 Hz line: " + psd[(int) Math.round(60 / df)] / floor);
-        Environment env = Simulator.environment(5, "H1");
+        Environment env = Simulator.environment(Simulator.Config.DEFAULT_ENVIRONMENT_SEED, "H1");
         double best = 0;
         for (double f : env.ascFrequencies(Simulator.COUPLED[0])) {
             if (f > 0.6) {
