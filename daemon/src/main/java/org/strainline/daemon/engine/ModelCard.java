@@ -254,6 +254,15 @@ public final class ModelCard {
         return ((Number) v).doubleValue();
     }
 
+    /** A string under a dotted path, e.g. {@code strain_channel}. */
+    public String text(String path) throws IOException {
+        Object v = lookup(path);
+        if (!(v instanceof String)) {
+            throw problem(path, "missing or not a string");
+        }
+        return (String) v;
+    }
+
     /** A list of numbers under a dotted path, e.g. {@code scaling.witness_mean}. */
     public double[] numbers(String path) throws IOException {
         Object v = lookup(path);

@@ -1,0 +1,78 @@
+package org.strainline.daemon.pipeline;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * One second of strain out of the DeepClean stage, at the stage's rate (4096 Hz): cleaned, or the
+ * raw strain where cleaning was not possible or made the band worse, with flags saying which.
+ * Reused for every second by its stage; consumers copy what they keep.
+ */
+public final class CleanedSecond {
+    /** The strain is not cleaned (warming up after a start or reset, or the input was unusable). */
+    public static final int UNCLEANED = 1;
+    /** The safety gate switched to raw strain: cleaning made the band worse. */
+    public static final int GATED = 2;
+    /** The input second was flagged invalid (missing stream or channel, gap, corrupt). */
+    public static final int INVALID = 4;
+    /** The input second was not science-ready. */
+    public static final int NOT_READY = 8;
+    /** A reset (gap, discontinuity) happened at the start of this second. */
+    public static final int RESET = 16;
+
+    final String ifo;
+    final FloatBuffer samples;
+    final int rateHz;
+    long gpsS;
+    int flags;
+    String model;
+    long inputPublishedNs;
+    long doneNs;
+
+    CleanedSecond(String ifo, int rateHz) {
+        this.ifo = ifo;
+        this.rateHz = rateHz;
+        this.samples = ByteBuffer.allocateDirect(4 * rateHz).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    public String ifo() {
+        return ifo;
+    }
+
+    public long gpsS() {
+        return gpsS;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    public int rateHz() {
+        return rateHz;
+    }
+
+    /** The samples (absolute indexing; {@link #rateHz()} of them). */
+    public FloatBuffer samples() {
+        return samples;
+    }
+
+    /** The model (name/version) that cleaned it, or null when uncleaned. */
+    public String model() {
+        return model;
+    }
+
+    /** When the newest input second that went into it was published to the ring (nanoTime). */
+    public long inputPublishedNs() {
+        return inputPublishedNs;
+    }
+
+    /** When it was done (nanoTime). */
+    public long doneNs() {
+        return doneNs;
+    }
+}

@@ -1,0 +1,364 @@
+package org.strainline.daemon.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.strainline.daemon.engine.Engine;
+import org.strainline.daemon.engine.EngineException;
+import org.strainline.daemon.engine.ModelCard;
+import org.strainline.kernels.AsdRatio;
+import org.strainline.kernels.OverlapAggregator;
+import org.strainline.kernels.Resampler;
+import org.strainline.kernels.SnapshotState;
+import org.strainline.kernels.Sos;
+import org.strainline.kernels.StandardScaler;
+import org.strainline.kernels.Welch;
+import org.strainline.kernels.ZeroPhaseBandpass;
+import org.strainline.shm.ChannelSlot;
+import org.strainline.shm.FrameEvent;
+import org.strainline.shm.IfoSpec;
+import org.strainline.shm.SecondKind;
+
+/**
+ * DeepClean for one IFO, as a consumer of the IFO's ring: each second's witnesses are resampled to
+ * the model's rate and scaled into the snapshot, whose batch of overlapping windows (one every
+ * {@code fs / inferenceRate} samples) goes straight into the engine's input; the predictions are
+ * averaged over the aggregation latency, un-scaled, band-passed (zero-phase, over history and a
+ * look-ahead) and subtracted from the equally resampled strain. The output lags the input by the
+ * aggregation latency plus the band-pass look-ahead, which together must be whole seconds: the
+ * second handed in at GPS {@code g} completes the cleaned second {@code g - lag}.
+ *
+ * <p><b>Safety gate.</b> Each second, the band's ASD of the cleaned strain is compared with the
+ * raw strain's over the last {@code gateSpan} seconds; where cleaning makes it worse (ratio above
+ * 1) raw strain is emitted, with half-Hann cross-fades at the switches (flag {@link CleanedSecond#GATED}).
+ *
+ * <p><b>Every second accounted for.</b> Each input second yields exactly one output second: on a
+ * discontinuity (a GPS jump, an input flagged invalid, gap, corrupt or reset) or an engine failure
+ * the seconds in flight are handed on as raw strain flagged {@link CleanedSecond#UNCLEANED}, the
+ * state restarts, and cleaning resumes once the snapshot and the filters are warm again.
+ *
+ * <p>Owned by the ring's consumer thread.
+ */
+public final class DeepCleanStage implements EventHandler<FrameEvent> {
+    private static final System.Logger LOG = System.getLogger(DeepCleanStage.class.getName());
+
+    /**
+     * @param inferenceRateHz     windows per second (the CPU default 64: stride fs/64)
+     * @param aggregationLatencyS the averaging latency (0.5 s in production)
+     * @param bandLowHz           band-pass low edge
+     * @param bandHighHz          band-pass high edge
+     * @param historyS            band-pass history
+     * @param lookaheadS          band-pass look-ahead (aggregationLatencyS + lookaheadS: whole seconds)
+     * @param taperS              band-pass Hann taper at each end of its span
+     * @param gateSpanS           seconds of history the safety gate compares
+     * @param crossfadeS          the gate's half-Hann switch-over
+     */
+    public record Settings(int inferenceRateHz, double aggregationLatencyS, double bandLowHz, double bandHighHz,
+                           double historyS, double lookaheadS, double taperS, double gateSpanS, double crossfadeS) {
+        public static Settings defaults() {
+            return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5);
+        }
+    }
+
+    /** Receives each output second (on the stage's thread; copy what you keep). */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(CleanedSecond s);
+    }
+
+    /** The stage's counters. */
+    public enum Counter { SECONDS_IN, SECONDS_CLEANED, SECONDS_UNCLEANED, SECONDS_GATED, RESETS, ENGINE_ERRORS }
+
+    private final String ifo;
+    private final ModelCard card;
+    private final Engine engine;
+    private final Sink sink;
+    private final String model;
+    private final int fs;
+    private final int channels;
+    private final int stride;
+    private final int batch;
+    private final int lagS;
+    private final int strainSlot;
+    private final int[] witnessSlot;
+    private final Resampler strainResampler;
+    private final Resampler[] witnessResamplers;
+    private final StandardScaler scaler;
+    private final float strainMean;
+    private final float strainStd;
+    private final SnapshotState snapshot;
+    private final OverlapAggregator aggregator;
+    private final ZeroPhaseBandpass bandpass;
+    private final FloatBuffer staging;
+    private final FloatBuffer released;
+    private final FloatBuffer noise;
+    private final int warmSeconds;
+    // seconds in flight: raw strain at fs and the input's metadata, oldest first
+    private final FloatBuffer[] pendingRaw;
+    private final long[] pendingGps;
+    private final int[] pendingFlags;
+    private final long[] pendingPublishedNs;
+    private int pendingHead;
+    private int pendingCount;
+    // the gate
+    private final AsdRatio gateRatio;
+    private final double[] gateRaw;
+    private final double[] gateClean;
+    private final int gateSamples;
+    private final int crossfade;
+    private int gateFilled;
+    private boolean gated;
+    private double weight = 1;
+    private final CleanedSecond out;
+    private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private long lastGps = Long.MIN_VALUE;
+    private int secondsSinceReset;
+    private boolean resetNext = true;
+
+    public DeepCleanStage(IfoSpec spec, ModelCard card, Engine engine, Settings s, Sink sink) throws IOException {
+        this.ifo = spec.ifo();
+        this.card = card;
+        this.engine = engine;
+        this.sink = sink;
+        this.model = card.name() + "/" + card.version();
+        this.fs = card.sampleRateHz();
+        this.channels = card.channels().size();
+        if (fs % s.inferenceRateHz() != 0) {
+            throw new IOException(ifo + " deepclean: inference rate " + s.inferenceRateHz() + " Hz does not divide " + fs + " Hz");
+        }
+        this.stride = fs / s.inferenceRateHz();
+        this.batch = s.inferenceRateHz();
+        if (engine.batch() != batch) {
+            throw new IOException(ifo + " deepclean: the engine runs batches of " + engine.batch() + ", the stage needs "
+                    + batch + " (one window per " + stride + " samples)");
+        }
+        int latency = (int) Math.round(s.aggregationLatencyS() * fs);
+        int lookahead = (int) Math.round(s.lookaheadS() * fs);
+        if ((latency + lookahead) % fs != 0) {
+            throw new IOException(ifo + " deepclean: aggregation latency + band-pass look-ahead = "
+                    + (s.aggregationLatencyS() + s.lookaheadS()) + " s; it must be whole seconds");
+        }
+        this.lagS = (latency + lookahead) / fs;
+        String strainName = card.text("strain_channel");
+        this.strainSlot = spec.channelIndex(strainName);
+        if (strainSlot < 0) {
+            throw new IOException(ifo + " deepclean: the strain channel '" + strainName + "' of " + card.file()
+                    + " is not among the ingest channels");
+        }
+        int k = card.kernelSamples();
+        this.witnessSlot = new int[channels];
+        this.witnessResamplers = new Resampler[channels];
+        for (int i = 0; i < channels; i++) {
+            String name = card.channels().get(i);
+            witnessSlot[i] = spec.channelIndex(name);
+            if (witnessSlot[i] < 0) {
+                throw new IOException(ifo + " deepclean: witness '" + name + "' of " + card.file()
+                        + " is not among the ingest channels");
+            }
+            int rate = spec.channel(witnessSlot[i]).rateHz();
+            witnessResamplers[i] = new Resampler(rate, fs, rate);
+        }
+        int strainRate = spec.channel(strainSlot).rateHz();
+        this.strainResampler = new Resampler(strainRate, fs, strainRate);
+        this.scaler = new StandardScaler(card.numbers("scaling.witness_mean"), card.numbers("scaling.witness_std"));
+        this.strainMean = (float) card.number("scaling.strain_mean");
+        this.strainStd = (float) card.number("scaling.strain_std");
+        this.snapshot = new SnapshotState(channels, k, batch, stride, 0);
+        this.aggregator = new OverlapAggregator(k, stride, latency);
+        this.bandpass = new ZeroPhaseBandpass(Sos.butterBandpass(8, s.bandLowHz(), s.bandHighHz(), fs),
+                (int) Math.round(s.historyS() * fs), lookahead, (int) Math.round(s.taperS() * fs), fs);
+        this.staging = direct(channels * fs);
+        this.released = direct(fs);
+        this.noise = direct(fs);
+        // cleaned once the snapshot is full, the aggregation has caught up and the band-pass history holds data
+        this.warmSeconds = (int) Math.ceil((k + (batch - 1.0) * stride) / fs) + lagS + (int) Math.ceil(s.historyS());
+        this.pendingRaw = new FloatBuffer[lagS + 1];
+        for (int i = 0; i <= lagS; i++) {
+            pendingRaw[i] = direct(fs);
+        }
+        this.pendingGps = new long[lagS + 1];
+        this.pendingFlags = new int[lagS + 1];
+        this.pendingPublishedNs = new long[lagS + 1];
+        this.gateSamples = (int) Math.round(s.gateSpanS() * fs);
+        this.gateRaw = new double[gateSamples];
+        this.gateClean = new double[gateSamples];
+        this.gateRatio = new AsdRatio(new Welch(fs, fs, Welch.Average.MEAN, (int) s.gateSpanS() * 2), s.bandLowHz(), s.bandHighHz());
+        this.crossfade = (int) Math.round(s.crossfadeS() * fs);
+        this.out = new CleanedSecond(ifo, fs);
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    public long counter(Counter c) {
+        return counters.get(c.ordinal());
+    }
+
+    /** Input seconds after a start or reset before the output is cleaned (outputs before then are raw). */
+    public int warmSeconds() {
+        return warmSeconds;
+    }
+
+    /** Seconds between an input second and its output. */
+    public int lagSeconds() {
+        return lagS;
+    }
+
+    @Override
+    public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        counters.incrementAndGet(Counter.SECONDS_IN.ordinal());
+        int bad = FrameEvent.INVALID | FrameEvent.GAP | FrameEvent.CORRUPT | FrameEvent.RESET;
+        boolean usable = e.kind() == SecondKind.NEXT && (e.flags() & bad) == 0;
+        int inFlags = ((e.flags() & FrameEvent.INVALID) != 0 || e.kind() != SecondKind.NEXT ? CleanedSecond.INVALID : 0)
+                | ((e.flags() & FrameEvent.NOT_READY) != 0 ? CleanedSecond.NOT_READY : 0);
+        if (lastGps != Long.MIN_VALUE && (e.gpsS() != lastGps + 1 || !usable)) {
+            restart();
+            inFlags |= CleanedSecond.RESET;
+        }
+        lastGps = e.gpsS();
+        // the raw strain at the model's rate, in flight until its cleaned version is ready
+        int slot = (pendingHead + pendingCount) % pendingRaw.length;
+        ChannelSlot strain = e.channel(strainSlot);
+        strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
+        pendingGps[slot] = e.gpsS();
+        pendingFlags[slot] = inFlags;
+        pendingPublishedNs[slot] = e.publishedNs();
+        pendingCount++;
+        if (!usable) {
+            flush();    // an unusable second goes out raw at once; the state stays reset
+            resetNext = true;
+            return;
+        }
+        if (resetNext) {
+            resetNext = false;
+            secondsSinceReset = 0;
+        }
+        secondsSinceReset++;
+        boolean haveNoise = false;
+        try {
+            for (int i = 0; i < channels; i++) {
+                ChannelSlot w = e.channel(witnessSlot[i]);
+                witnessResamplers[i].process(w.data(), 0, w.rateHz(), staging, i * fs);
+                scaler.scale(staging, i * fs, fs, i);
+            }
+            snapshot.update(staging, 0, fs);
+            if (snapshot.ready(batch, stride)) {
+                snapshot.windows(batch, stride, engine.input(), 0);
+                engine.run();
+                int n = aggregator.add(engine.output(), 0, batch, snapshot.written(), released, 0);
+                if (n == fs) {
+                    for (int i = 0; i < fs; i++) {
+                        released.put(i, released.get(i) * strainStd + strainMean);
+                    }
+                    bandpass.process(released, 0, noise, 0);
+                    haveNoise = true;
+                }
+            }
+        } catch (EngineException ex) {
+            counters.incrementAndGet(Counter.ENGINE_ERRORS.ordinal());
+            LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + ex.getMessage() + " (second " + e.gpsS()
+                    + " handed on raw; the stage restarts)");
+            restart();
+            return;
+        }
+        if (pendingCount > lagS) {
+            emit(haveNoise && secondsSinceReset > warmSeconds);
+        }
+    }
+
+    /** Hands on the oldest second in flight, cleaned by {@link #noise} if {@code clean}. */
+    private void emit(boolean clean) {
+        int slot = pendingHead;
+        FloatBuffer raw = pendingRaw[slot];
+        FloatBuffer dst = out.samples;
+        int flags = pendingFlags[slot];
+        if (clean) {
+            // the gate's history: raw and candidate cleaned, the newest second at the end
+            System.arraycopy(gateRaw, fs, gateRaw, 0, gateSamples - fs);
+            System.arraycopy(gateClean, fs, gateClean, 0, gateSamples - fs);
+            for (int i = 0; i < fs; i++) {
+                float r = raw.get(i);
+                gateRaw[gateSamples - fs + i] = r;
+                gateClean[gateSamples - fs + i] = r - noise.get(i);
+            }
+            gateFilled = Math.min(gateSamples, gateFilled + fs);
+            if (gateFilled >= 2 * fs) {
+                double ratio = gateRatio.ratio(gateClean, gateRaw, gateSamples - gateFilled, gateFilled);
+                boolean worse = ratio > 1.0;
+                if (worse != gated) {
+                    gated = worse;
+                    LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: band ASD ratio cleaned/raw " + ratio + " at GPS "
+                            + pendingGps[slot] + ": " + (gated ? "emitting raw strain" : "cleaning again"));
+                }
+            }
+            double target = gated ? 0 : 1;
+            for (int i = 0; i < fs; i++) {
+                if (weight != target) {
+                    double step = 1.0 / crossfade;
+                    weight = target > weight ? Math.min(target, weight + step) : Math.max(target, weight - step);
+                }
+                double w = 0.5 - 0.5 * Math.cos(Math.PI * weight);   // half-Hann between raw and cleaned
+                float r = raw.get(i);
+                dst.put(i, (float) (r - w * noise.get(i)));
+            }
+            if (gated) {
+                flags |= CleanedSecond.GATED;
+                counters.incrementAndGet(Counter.SECONDS_GATED.ordinal());
+            } else {
+                counters.incrementAndGet(Counter.SECONDS_CLEANED.ordinal());
+            }
+            out.model = model;
+        } else {
+            dst.put(0, raw, 0, fs);
+            flags |= CleanedSecond.UNCLEANED;
+            out.model = null;
+            counters.incrementAndGet(Counter.SECONDS_UNCLEANED.ordinal());
+        }
+        out.gpsS = pendingGps[slot];
+        out.flags = flags;
+        out.inputPublishedNs = pendingPublishedNs[slot];
+        out.doneNs = System.nanoTime();
+        pendingHead = (pendingHead + 1) % pendingRaw.length;
+        pendingCount--;
+        sink.accept(out);
+    }
+
+    /** Hands on every second in flight as raw strain. */
+    private void flush() {
+        while (pendingCount > 0) {
+            emit(false);
+        }
+    }
+
+    private void restart() {
+        counters.incrementAndGet(Counter.RESETS.ordinal());
+        flush();
+        snapshot.reset();
+        aggregator.reset();
+        bandpass.reset();
+        strainResampler.reset();
+        for (Resampler r : witnessResamplers) {
+            r.reset();
+        }
+        java.util.Arrays.fill(gateRaw, 0);
+        java.util.Arrays.fill(gateClean, 0);
+        gateFilled = 0;
+        gated = false;
+        weight = 1;
+        resetNext = true;
+    }
+
+    /** At shutdown: the seconds in flight go out raw, so every input second has its output. */
+    @Override
+    public void onShutdown() {
+        flush();
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+}
