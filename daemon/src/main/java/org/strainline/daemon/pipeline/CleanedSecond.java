@@ -30,10 +30,19 @@ public final class CleanedSecond {
     long inputPublishedNs;
     long doneNs;
 
-    CleanedSecond(String ifo, int rateHz) {
+    /** A second of {@code rateHz} samples for {@code ifo}; stages reuse one for every second. */
+    public CleanedSecond(String ifo, int rateHz) {
         this.ifo = ifo;
         this.rateHz = rateHz;
         this.samples = ByteBuffer.allocateDirect(4 * rateHz).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Sets what the second is (its producer does this before handing it on). */
+    public CleanedSecond set(long gps, int flagBits, String modelName) {
+        this.gpsS = gps;
+        this.flags = flagBits;
+        this.model = modelName;
+        return this;
     }
 
     public String ifo() {

@@ -1,0 +1,189 @@
+package org.strainline.daemon.queue;
+
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.strainline.daemon.pipeline.CleanedSecond;
+
+/**
+ * The {@code strain} queue: one Chronicle Queue excerpt per IFO per second of cleaned (or raw,
+ * flagged) strain, in the binary layout of {@code docs/queues.md} (layout version 1). Writers
+ * append on their own thread (Chronicle appenders are thread-confined; each thread gets its own);
+ * {@link #lastGps} reads the newest second published per IFO, so a restarted daemon resumes after
+ * it and publishes no second twice.
+ */
+public final class StrainQueue implements AutoCloseable {
+    /** The record layout's version (the first field of every excerpt). */
+    public static final short LAYOUT = 1;
+
+    private final ChronicleQueue queue;
+    private final String channelSuffix;
+    private final ThreadLocal<ExcerptAppender> appenders;
+
+    /**
+     * @param dir           the queue's directory
+     * @param channelSuffix appended to the strain channel's name, e.g. {@code _DEEPCLEAN_PRODUCTION_OUT_DQ}
+     */
+    public StrainQueue(Path dir, String channelSuffix) {
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+        this.channelSuffix = channelSuffix;
+        this.appenders = ThreadLocal.withInitial(queue::createAppender);
+    }
+
+    public ChronicleQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Appends one second. {@code strainChannel} is the raw strain's name (the excerpt carries it
+     * with the suffix); {@code publishedUnixNs} the wall-clock time of publishing.
+     */
+    public void append(CleanedSecond s, String strainChannel, long publishedUnixNs) {
+        ExcerptAppender a = appenders.get();
+        try (DocumentContext dc = a.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            b.writeShort(LAYOUT);
+            b.writeByte((byte) s.ifo().charAt(0));
+            b.writeByte((byte) s.ifo().charAt(1));
+            b.writeInt(s.flags());
+            b.writeLong(s.gpsS());
+            b.writeInt(s.rateHz());
+            b.writeInt(s.rateHz());
+            b.writeLong(publishedUnixNs);
+            writeText(b, s.model());
+            writeText(b, strainChannel);
+            writeText(b, channelSuffix);
+            FloatBuffer x = s.samples();
+            for (int i = 0, n = s.rateHz(); i < n; i++) {
+                b.writeFloat(x.get(i));
+            }
+        }
+    }
+
+    private static void writeText(Bytes<?> b, String s) {
+        if (s == null) {
+            b.writeShort((short) 0);
+            return;
+        }
+        b.writeShort((short) s.length());
+        for (int i = 0; i < s.length(); i++) {
+            b.writeByte((byte) s.charAt(i));
+        }
+    }
+
+    private static String readText(Bytes<?> b) {
+        int n = b.readShort();
+        byte[] a = new byte[n];
+        b.read(a);
+        return new String(a, StandardCharsets.US_ASCII);
+    }
+
+    /** One excerpt, read back. */
+    public record Record(long index, String ifo, int flags, long gpsS, int rateHz, long publishedUnixNs, String model,
+                         String channel, float[] samples) {
+    }
+
+    static Record read(long index, Bytes<?> b) {
+        short layout = b.readShort();
+        if (layout != LAYOUT) {
+            throw new IllegalStateException("strain excerpt " + Long.toHexString(index) + " has layout " + layout
+                    + "; this build reads layout " + LAYOUT);
+        }
+        String ifo = "" + (char) b.readByte() + (char) b.readByte();
+        int flags = b.readInt();
+        long gps = b.readLong();
+        int rate = b.readInt();
+        int n = b.readInt();
+        long pub = b.readLong();
+        String model = readText(b);
+        String channel = readText(b) + readText(b);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = b.readFloat();
+        }
+        return new Record(index, ifo, flags, gps, rate, pub, model.isEmpty() ? null : model, channel, x);
+    }
+
+    /** The newest GPS second published per IFO (scanning back from the end), for resuming after a restart. */
+    public Map<String, Long> lastGps() {
+        Map<String, Long> last = new HashMap<>();
+        ExcerptTailer t = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        for (int scanned = 0; scanned < 64; scanned++) {
+            try (DocumentContext dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                b.readShort();
+                String ifo = "" + (char) b.readByte() + (char) b.readByte();
+                b.readInt();
+                last.putIfAbsent(ifo, b.readLong());
+            }
+        }
+        return last;
+    }
+
+    /** Reads every excerpt from the start (for tools and tests). */
+    public java.util.List<Record> readAll() {
+        java.util.List<Record> l = new java.util.ArrayList<>();
+        ExcerptTailer t = queue.createTailer();
+        while (true) {
+            try (DocumentContext dc = t.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                l.add(read(dc.index(), dc.wire().bytes()));
+            }
+        }
+        return l;
+    }
+
+    /** A JSON object of a record (the samples summarised), as {@code strainline tail} prints it. */
+    public static Map<String, Object> json(Record r, boolean samples) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gps", r.gpsS());
+        m.put("ifo", r.ifo());
+        m.put("channel", r.channel());
+        m.put("sample_rate", r.rateHz());
+        m.put("flags", flagNames(r.flags()));
+        m.put("model", r.model());
+        m.put("published_unix_ns", r.publishedUnixNs());
+        if (samples) {
+            double[] d = new double[r.samples().length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = r.samples()[i];
+            }
+            m.put("samples", d);
+        } else {
+            m.put("n", r.samples().length);
+        }
+        return m;
+    }
+
+    static java.util.List<Object> flagNames(int f) {
+        java.util.List<Object> l = new java.util.ArrayList<>();
+        String[] names = {"uncleaned", "gated", "invalid", "not_ready", "reset"};
+        for (int i = 0; i < names.length; i++) {
+            if ((f & (1 << i)) != 0) {
+                l.add(names[i]);
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

@@ -1,0 +1,55 @@
+package org.strainline.daemon.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.strainline.daemon.pipeline.CleanedSecond;
+
+/** The strain queue on a real Chronicle Queue in a temporary directory: round trip and resuming after a reopen. */
+class StrainQueueIT {
+    static CleanedSecond second(String ifo, long gps, int flags) {
+        CleanedSecond s = new CleanedSecond(ifo, 64).set(gps, flags, flags == 0 ? "deepclean-h1/1" : null);
+        for (int i = 0; i < 64; i++) {
+            s.samples().put(i, (float) (gps % 1000 + i * 0.5));
+        }
+        return s;
+    }
+
+    @Test
+    void secondsRoundTripAndTheNewestPerIfoSurvivesAReopen() throws Exception {
+        Path dir = Files.createTempDirectory("strainline-queue");
+        try {
+            try (StrainQueue q = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
+                for (long g = 1400000000L; g < 1400000005L; g++) {
+                    q.append(second("H1", g, 0), "H1:GDS-CALIB_STRAIN", 1_700_000_000_000_000_000L + g);
+                    if (g < 1400000003L) {
+                        q.append(second("L1", g, CleanedSecond.UNCLEANED), "L1:GDS-CALIB_STRAIN", 0);
+                    }
+                }
+                List<StrainQueue.Record> all = q.readAll();
+                assertEquals(8, all.size());
+                StrainQueue.Record r = all.get(2);
+                assertEquals("H1", r.ifo());
+                assertEquals(1400000001L, r.gpsS());
+                assertEquals("H1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ", r.channel());
+                assertEquals(64, r.samples().length);
+                assertEquals(1.0f + 63 * 0.5f, r.samples()[63]);
+                assertEquals(CleanedSecond.UNCLEANED, all.get(1).flags());
+                assertEquals(List.of("uncleaned"), StrainQueue.json(all.get(1), false).get("flags"));
+            }
+            try (StrainQueue again = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
+                assertEquals(Map.of("H1", 1400000004L, "L1", 1400000002L), again.lastGps());
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
