@@ -36,7 +36,12 @@ public final class StrainQueue implements AutoCloseable {
      * @param channelSuffix appended to the strain channel's name, e.g. {@code _DEEPCLEAN_PRODUCTION_OUT_DQ}
      */
     public StrainQueue(Path dir, String channelSuffix) {
-        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+        this(dir, channelSuffix, false);
+    }
+
+    /** A queue opened for reading only (tools), or for writing. */
+    public StrainQueue(Path dir, String channelSuffix, boolean readOnly) {
+        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).readOnly(readOnly).build();
         this.channelSuffix = channelSuffix;
         this.appenders = ThreadLocal.withInitial(queue::createAppender);
     }
@@ -132,6 +137,43 @@ public final class StrainQueue implements AutoCloseable {
             }
         }
         return last;
+    }
+
+    /** A reader of the queue from the start, or the end, or the first second at or after a GPS time. */
+    public final class Reader {
+        private final ExcerptTailer tailer = queue.createTailer();
+        private final long fromGps;
+
+        Reader(String from) {
+            if ("end".equals(from)) {
+                tailer.toEnd();
+                fromGps = Long.MIN_VALUE;
+            } else if (from == null || "start".equals(from)) {
+                fromGps = Long.MIN_VALUE;
+            } else {
+                fromGps = Long.parseLong(from);
+            }
+        }
+
+        /** The next record, or null when there is none yet. */
+        public Record next() {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return null;
+                    }
+                    Record r = read(dc.index(), dc.wire().bytes());
+                    if (r.gpsS() >= fromGps) {
+                        return r;
+                    }
+                }
+            }
+        }
+    }
+
+    /** A reader from {@code start}, {@code end} or a GPS second. */
+    public Reader reader(String from) {
+        return new Reader(from);
     }
 
     /** Reads every excerpt from the start (for tools and tests). */
