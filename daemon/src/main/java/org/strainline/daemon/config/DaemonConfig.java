@@ -1,0 +1,296 @@
+package org.strainline.daemon.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.strainline.daemon.pipeline.DeepCleanStage;
+import org.strainline.shm.ChannelSpec;
+import org.strainline.shm.GapPolicy;
+import org.strainline.shm.IfoSpec;
+import org.strainline.shm.IngestConfig;
+import org.strainline.shm.ReadMode;
+import org.strainline.shm.StartPolicy;
+import org.strainline.shm.StreamSpec;
+import org.strainline.shm.StreamWatcher;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The daemon's one YAML file, mapped to validated immutable records once at start-up: a bad or
+ * unknown key fails with its path and the reason ({@code deepclean.inferenceRateHz: must divide
+ * 4096, got 100}). Relative paths are resolved against the file's directory. Every key and its
+ * default is listed in {@code config/README.md}.
+ */
+public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Publish publish) {
+
+    /** The DeepClean stage: which model per IFO, which engines, and the stage's settings. */
+    public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings) {
+    }
+
+    /** Where the results go. */
+    public record Publish(Path strainQueue, String channelSuffix) {
+    }
+
+    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "publish");
+
+    /** Loads and validates a configuration file. */
+    public static DaemonConfig load(Path file) throws IOException {
+        Object doc;
+        try (InputStream in = Files.newInputStream(file)) {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        Node root = new Node(file, "", doc);
+        root.only(TOP);
+        Path base = file.toAbsolutePath().getParent();
+        IngestConfig ingest = ingest(root.map("ingest"), base);
+        Node models = root.map("models");
+        models.only(Set.of("repository"));
+        Path repo = base.resolve(models.string("repository", "models/repository"));
+        DeepClean dc = deepclean(root.map("deepclean"), ingest);
+        Node pub = root.map("publish");
+        pub.only(Set.of("strainQueue", "channelSuffix"));
+        Publish publish = new Publish(base.resolve(pub.string("strainQueue", "queues/strain")),
+                pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"));
+        return new DaemonConfig(file, ingest, repo, dc, publish);
+    }
+
+    private static IngestConfig ingest(Node n, Path base) throws IOException {
+        n.only(Set.of("start", "startGps", "gapPolicy", "latenessMs", "retryIntervalMs", "maxPadSeconds", "watch",
+                "pollIntervalMs", "read", "ringSize", "windowSeconds", "maxFileBytes", "ifos"));
+        List<IfoSpec> ifos = new ArrayList<>();
+        List<Node> list = n.list("ifos");
+        if (list.isEmpty()) {
+            throw n.problem("ifos", "at least one IFO is needed");
+        }
+        for (Node i : list) {
+            i.only(Set.of("ifo", "stateChannel", "readyMask", "streams"));
+            List<StreamSpec> streams = new ArrayList<>();
+            for (Node s : i.list("streams")) {
+                s.only(Set.of("name", "directory", "prefix", "channels"));
+                List<ChannelSpec> ch = new ArrayList<>();
+                for (String c : s.strings("channels")) {
+                    ch.add(s.wrap("channels", () -> ChannelSpec.parse(c)));
+                }
+                String name = s.string("name", null);
+                Path dir = base.resolve(s.string("directory", null));
+                String prefix = s.string("prefix", null);
+                streams.add(s.wrap("", () -> new StreamSpec(name, dir, prefix, ch)));
+            }
+            String ifoName = i.string("ifo", null);
+            String state = i.has("stateChannel") ? i.string("stateChannel", null) : null;
+            int mask = (int) i.number("readyMask", 3);
+            IfoSpec spec = i.wrap("", () -> new IfoSpec(ifoName, streams, state, mask));
+            ifos.add(spec);
+        }
+        IngestConfig.Builder b = IngestConfig.builder(ifos);
+        String start = n.string("start", "newest");
+        if (start.matches("[0-9]{10}")) {
+            b.startGps(Long.parseLong(start));
+        } else {
+            b.start(n.wrap("start", () -> StartPolicy.valueOf(start.toUpperCase(Locale.ROOT))));
+        }
+        String gap = n.string("gapPolicy", "pad");
+        b.gapPolicy(n.wrap("gapPolicy", () -> GapPolicy.valueOf(gap.toUpperCase(Locale.ROOT))));
+        b.latenessNs((long) (n.number("latenessMs", 1000) * 1e6));
+        b.retryIntervalNs((long) (n.number("retryIntervalMs", 20) * 1e6));
+        b.maxPadSeconds((int) n.number("maxPadSeconds", IngestConfig.DEFAULT_MAX_PAD_SECONDS));
+        String watch = n.string("watch", "auto");
+        b.watchMode(n.wrap("watch", () -> StreamWatcher.Mode.valueOf(watch.toUpperCase(Locale.ROOT))));
+        b.pollIntervalMs((long) n.number("pollIntervalMs", IngestConfig.DEFAULT_POLL_INTERVAL_MS));
+        String read = n.string("read", "mmap");
+        b.readMode(n.wrap("read", () -> ReadMode.valueOf(read.toUpperCase(Locale.ROOT))));
+        b.ringSize((int) n.number("ringSize", IngestConfig.DEFAULT_RING_SIZE));
+        b.windowSeconds((int) n.number("windowSeconds", IngestConfig.DEFAULT_WINDOW_SECONDS));
+        b.maxFileBytes((int) n.number("maxFileBytes", IngestConfig.DEFAULT_MAX_FILE_BYTES));
+        return n.wrap("", b::build);
+    }
+
+    private static DeepClean deepclean(Node n, IngestConfig ingest) throws IOException {
+        n.only(Set.of("models", "engines", "threads", "inferenceRateHz", "aggregationLatencyS", "band", "historyS",
+                "lookaheadS", "taperS", "gateSpanS", "crossfadeS"));
+        Map<String, String> models = new LinkedHashMap<>();
+        Node m = n.map("models");
+        for (String ifo : m.keys()) {
+            models.put(ifo, m.string(ifo, null));
+        }
+        for (String ifo : models.keySet()) {
+            boolean known = false;
+            for (IfoSpec s : ingest.ifos()) {
+                known |= s.ifo().equals(ifo);
+            }
+            if (!known) {
+                throw m.problem(ifo, "no IFO " + ifo + " in ingest.ifos");
+            }
+        }
+        List<String> engines = n.has("engines") ? n.strings("engines") : List.of("tensorrt", "onnxruntime");
+        DeepCleanStage.Settings d = DeepCleanStage.Settings.defaults();
+        List<Double> band = n.has("band") ? n.numbers("band") : List.of(d.bandLowHz(), d.bandHighHz());
+        if (band.size() != 2 || !(band.get(0) > 0) || !(band.get(1) > band.get(0))) {
+            throw n.problem("band", "expected [low, high] in Hz, got " + band);
+        }
+        int rate = (int) n.number("inferenceRateHz", d.inferenceRateHz());
+        if (rate <= 0 || 4096 % rate != 0) {
+            throw n.problem("inferenceRateHz", "must divide 4096, got " + rate);
+        }
+        double lat = n.number("aggregationLatencyS", d.aggregationLatencyS());
+        double look = n.number("lookaheadS", d.lookaheadS());
+        double sum = lat + look;
+        if (lat < 0 || look < 0 || Math.abs(sum - Math.rint(sum)) > 1e-9 || sum < 1) {
+            throw n.problem("aggregationLatencyS", "aggregationLatencyS + lookaheadS must be a whole number of seconds >= 1, got "
+                    + lat + " + " + look);
+        }
+        DeepCleanStage.Settings s = new DeepCleanStage.Settings(rate, lat, band.get(0), band.get(1),
+                n.number("historyS", d.historyS()), look, n.number("taperS", d.taperS()), n.number("gateSpanS", d.gateSpanS()),
+                n.number("crossfadeS", d.crossfadeS()));
+        int threads = (int) n.number("threads", 1);
+        if (threads < 1) {
+            throw n.problem("threads", "must be >= 1, got " + threads);
+        }
+        return new DeepClean(models, engines, threads, s);
+    }
+
+    /** A YAML value with its key path, for messages. */
+    static final class Node {
+        interface Make<T> {
+            T make();
+        }
+
+        final Path file;
+        final String path;
+        final Object value;
+
+        Node(Path file, String path, Object value) {
+            this.file = file;
+            this.path = path;
+            this.value = value;
+        }
+
+        String key(String k) {
+            return path.isEmpty() ? k : k.isEmpty() ? path : path + "." + k;
+        }
+
+        IOException problem(String k, String why) {
+            return new IOException(file + ": " + key(k) + ": " + why);
+        }
+
+        <T> T wrap(String k, Make<T> make) throws IOException {
+            try {
+                return make.make();
+            } catch (IllegalArgumentException e) {
+                throw problem(k, e.getMessage());
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> asMap() {
+            return value instanceof Map ? (Map<String, Object>) value : Map.of();
+        }
+
+        boolean has(String k) {
+            return asMap().containsKey(k);
+        }
+
+        List<String> keys() {
+            return new ArrayList<>(asMap().keySet());
+        }
+
+        void only(Set<String> allowed) throws IOException {
+            if (value != null && !(value instanceof Map)) {
+                throw new IOException(file + ": " + (path.isEmpty() ? "the top" : path) + ": expected a mapping");
+            }
+            for (String k : asMap().keySet()) {
+                if (!allowed.contains(k)) {
+                    throw problem(k, "unknown key (known: " + new java.util.TreeSet<>(allowed) + ")");
+                }
+            }
+        }
+
+        Node map(String k) throws IOException {
+            Object v = asMap().get(k);
+            if (v != null && !(v instanceof Map)) {
+                throw problem(k, "expected a mapping");
+            }
+            return new Node(file, key(k), v);
+        }
+
+        List<Node> list(String k) throws IOException {
+            Object v = asMap().get(k);
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List)) {
+                throw problem(k, "expected a list");
+            }
+            List<Node> l = new ArrayList<>();
+            int i = 0;
+            for (Object o : (List<?>) v) {
+                l.add(new Node(file, key(k) + "[" + i++ + "]", o));
+            }
+            return l;
+        }
+
+        String string(String k, String dflt) throws IOException {
+            Object v = asMap().get(k);
+            if (v == null) {
+                if (dflt == null) {
+                    throw problem(k, "missing");
+                }
+                return dflt;
+            }
+            if (!(v instanceof String) && !(v instanceof Number)) {
+                throw problem(k, "expected a string, got " + v);
+            }
+            return v.toString();
+        }
+
+        double number(String k, double dflt) throws IOException {
+            Object v = asMap().get(k);
+            if (v == null) {
+                return dflt;
+            }
+            if (!(v instanceof Number)) {
+                throw problem(k, "expected a number, got " + v);
+            }
+            return ((Number) v).doubleValue();
+        }
+
+        List<String> strings(String k) throws IOException {
+            Object v = asMap().get(k);
+            if (!(v instanceof List)) {
+                throw problem(k, "expected a list of strings");
+            }
+            List<String> l = new ArrayList<>();
+            for (Object o : (List<?>) v) {
+                l.add(String.valueOf(o));
+            }
+            return l;
+        }
+
+        List<Double> numbers(String k) throws IOException {
+            Object v = asMap().get(k);
+            if (!(v instanceof List)) {
+                throw problem(k, "expected a list of numbers");
+            }
+            List<Double> l = new ArrayList<>();
+            for (Object o : (List<?>) v) {
+                if (!(o instanceof Number)) {
+                    throw problem(k, "'" + o + "' is not a number");
+                }
+                l.add(((Number) o).doubleValue());
+            }
+            return l;
+        }
+    }
+}
