@@ -303,14 +303,14 @@ public final class StreamWatcher implements AutoCloseable {
     }
 
     /**
-     * The first listing. A file it delivers may also have an inotify record queued (it appeared
-     * after the watch was set up, before the listing): such records are dropped once.
+     * The first listing. A file it delivers (or refuses) may also have an inotify record queued (it
+     * appeared after the watch was set up, before the listing): such records are dropped once.
      */
     private int initialScan(Listener listener) {
         scanned = true;
         long before = lastGps;
         int n = scan(listener);
-        if (n > 0 && mode == Mode.INOTIFY) {
+        if (lastGps > before && mode == Mode.INOTIFY) {    // files delivered or refused by the listing
             suppressFrom = before;
             suppressTo = lastGps;
         }
