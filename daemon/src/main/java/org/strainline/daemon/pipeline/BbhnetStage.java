@@ -1,0 +1,265 @@
+package org.strainline.daemon.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.strainline.daemon.engine.Engine;
+import org.strainline.daemon.engine.EngineException;
+import org.strainline.daemon.engine.ModelCard;
+import org.strainline.kernels.Resampler;
+import org.strainline.kernels.Welch;
+import org.strainline.kernels.Whitener;
+
+/**
+ * BBHnet over H1 and L1: joins the two IFOs' seconds of (cleaned) strain by GPS time, resamples
+ * them to the model's rate (2048 Hz), keeps a median-Welch PSD of the last 64 s of each up to date
+ * (2.5-s segments), and, once a full PSD span of contiguous usable data exists, runs the model on
+ * {@code inferenceRate} windows per second, each whitened like the training windows (its own span
+ * plus half the filter length either side; {@link Whitener}), and integrates the outputs with a
+ * boxcar over {@code integrationS}. Each window gives one value of the detection statistic, timed
+ * at the window's end less the resampling delays, handed to a {@link Sink}.
+ *
+ * <p>A GPS jump, an input flagged invalid or not ready, or a reset restarts the search (the PSD
+ * span must fill again); the join waits for the partner second up to {@code joinSeconds} seconds
+ * of the other IFO's stream, then drops the lone second (counted).
+ *
+ * <p>Owned by the strain ring's consumer thread.
+ */
+public final class BbhnetStage implements EventHandler<StrainEvent> {
+    private static final System.Logger LOG = System.getLogger(BbhnetStage.class.getName());
+
+    /**
+     * @param inferenceRateHz windows per second (CPU default 4)
+     * @param integrationS    boxcar length of the integration
+     * @param joinSeconds     how many seconds one IFO may run ahead of the other before a lone second is dropped
+     * @param inputDelayS     delay of the input strain before resampling (DeepClean's resampler: 58 / 4096 s)
+     */
+    public record Settings(int inferenceRateHz, double integrationS, int joinSeconds, double inputDelayS) {
+        public static Settings defaults() {
+            return new Settings(4, 1.5, 4, 58.0 / 4096);
+        }
+    }
+
+    /** Receives each value of the detection statistic (on the stage's thread). */
+    @FunctionalInterface
+    public interface Sink {
+        /** {@code gpsNs}: the window's end; {@code ready}: the integration is full (earlier values are partial). */
+        void accept(long gpsNs, double logit, double integrated, boolean ready, long inputPublishedNs);
+    }
+
+    /** The stage's counters. */
+    public enum Counter { SECONDS_JOINED, SECONDS_DROPPED_UNPAIRED, SECONDS_SEARCHED, RESETS, WINDOWS, ENGINE_ERRORS }
+
+    private final Engine engine;
+    private final Sink sink;
+    private final int inRate;
+    private final int fs;
+    private final int k;
+    private final int pad;
+    private final int span;
+    private final int stride;
+    private final int batch;
+    private final int psdSamples;
+    private final int histLen;
+    private final Resampler[] resamplers = new Resampler[2];
+    private final double[][] hist = new double[2][];
+    private final double[] block;
+    private final double[] inputScratch;
+    private final Welch welch;
+    private final double[][] psd = new double[2][];
+    private final Whitener whitener;
+    private final double[] white;
+    private final double[] integ;
+    private final int nInt;
+    private final long delayNs;
+    private final int joinSeconds;
+    // the join: up to joinSeconds + 1 seconds per IFO waiting for their partner
+    private final float[][][] waiting;
+    private final long[][] waitingGps;
+    private final int[][] waitingFlags;
+    private final long[][] waitingPublished;
+    private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private long lastGps = Long.MIN_VALUE;
+    private long firstGps;
+    private int contiguous;
+    private long samplesIn;
+    private int intCount;
+    private int intPos;
+
+    public BbhnetStage(ModelCard card, Engine engine, int inputRateHz, Settings s, Sink sink) throws IOException {
+        this.engine = engine;
+        this.sink = sink;
+        this.inRate = inputRateHz;
+        this.fs = card.sampleRateHz();
+        this.k = card.kernelSamples();
+        double fdur = card.number("whitening.filter_duration_s");
+        this.pad = (int) Math.round(fdur * fs / 2);
+        this.span = k + 2 * pad;
+        if (fs % s.inferenceRateHz() != 0) {
+            throw new IOException("bbhnet: inference rate " + s.inferenceRateHz() + " Hz does not divide " + fs + " Hz");
+        }
+        this.stride = fs / s.inferenceRateHz();
+        this.batch = s.inferenceRateHz();
+        if (engine.batch() != batch) {
+            throw new IOException("bbhnet: the engine runs batches of " + engine.batch() + ", the stage needs " + batch);
+        }
+        this.psdSamples = (int) Math.round(card.number("whitening.psd_length_s") * fs);
+        int seg = (int) Math.round(card.number("whitening.psd_segment_s") * fs);
+        this.histLen = psdSamples + span + fs;
+        for (int i = 0; i < 2; i++) {
+            resamplers[i] = new Resampler(inputRateHz, fs, inputRateHz);
+            hist[i] = new double[histLen];
+            psd[i] = new double[seg / 2 + 1];
+        }
+        this.block = new double[fs];
+        this.inputScratch = new double[inputRateHz];
+        this.welch = new Welch(seg, fs, Welch.Average.MEDIAN, psdSamples / (seg / 2) + 1);
+        this.whitener = new Whitener(fs, span, fdur, card.number("whitening.highpass_hz"));
+        this.white = new double[whitener.outputLength()];
+        this.nInt = Math.max(1, (int) Math.round(s.integrationS() * s.inferenceRateHz()));
+        this.integ = new double[nInt];
+        Resampler probe = new Resampler(inputRateHz, fs, inputRateHz);
+        this.delayNs = Math.round((s.inputDelayS() + probe.delaySeconds()) * 1e9);
+        this.joinSeconds = s.joinSeconds();
+        this.waiting = new float[2][joinSeconds + 1][inputRateHz];
+        this.waitingGps = new long[2][joinSeconds + 1];
+        this.waitingFlags = new int[2][joinSeconds + 1];
+        this.waitingPublished = new long[2][joinSeconds + 1];
+        for (long[] w : waitingGps) {
+            java.util.Arrays.fill(w, Long.MIN_VALUE);
+        }
+    }
+
+    public long counter(Counter c) {
+        return counters.get(c.ordinal());
+    }
+
+    /** Seconds of contiguous usable data needed before the search starts. */
+    public int warmSeconds() {
+        return (int) Math.ceil((double) (psdSamples + span) / fs);
+    }
+
+    @Override
+    public void onEvent(StrainEvent e, long sequence, boolean endOfBatch) {
+        int ifo = e.ifo();
+        int other = 1 - ifo;
+        int slot = (int) Math.floorMod(e.gpsS(), (long) (joinSeconds + 1));
+        // the partner already waiting?
+        int o = find(other, e.gpsS());
+        if (o >= 0) {
+            process(e.gpsS(), ifo == 0 ? e.samples() : null, ifo == 0 ? null : e.samples(), ifo, o,
+                    e.flags() | waitingFlags[other][o], Math.max(e.inputPublishedNs(), waitingPublished[other][o]));
+            waitingGps[other][o] = Long.MIN_VALUE;
+            return;
+        }
+        // wait for it; a second that waited too long for its partner is dropped
+        if (waitingGps[ifo][slot] != Long.MIN_VALUE) {
+            counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
+        }
+        waitingGps[ifo][slot] = e.gpsS();
+        waitingFlags[ifo][slot] = e.flags();
+        waitingPublished[ifo][slot] = e.inputPublishedNs();
+        e.samples().get(0, waiting[ifo][slot]);
+        for (int i = 0; i <= joinSeconds; i++) {
+            if (waitingGps[other][i] != Long.MIN_VALUE && waitingGps[other][i] < e.gpsS() - joinSeconds) {
+                waitingGps[other][i] = Long.MIN_VALUE;
+                counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
+            }
+        }
+    }
+
+    private int find(int ifo, long gps) {
+        for (int i = 0; i <= joinSeconds; i++) {
+            if (waitingGps[ifo][i] == gps) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Both IFOs of second {@code gps}: one from the event, the other from the join's waiting slot. */
+    private void process(long gps, FloatBuffer h1Event, FloatBuffer l1Event, int eventIfo, int waitingSlot, int flags,
+                         long publishedNs) {
+        counters.incrementAndGet(Counter.SECONDS_JOINED.ordinal());
+        boolean usable = (flags & (CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET)) == 0;
+        if (lastGps == Long.MIN_VALUE || gps != lastGps + 1 || !usable) {
+            if (lastGps != Long.MIN_VALUE) {
+                counters.incrementAndGet(Counter.RESETS.ordinal());
+            }
+            contiguous = 0;
+            intCount = 0;
+            for (Resampler r : resamplers) {
+                r.reset();
+            }
+            firstGps = gps;
+            samplesIn = 0;
+        }
+        lastGps = gps;
+        for (int i = 0; i < 2; i++) {
+            FloatBuffer src = i == eventIfo ? (i == 0 ? h1Event : l1Event) : null;
+            double[] x = hist[i];
+            System.arraycopy(x, fs, x, 0, histLen - fs);
+            resample(i, src, waitingSlot, 1 - eventIfo == i);
+            System.arraycopy(block, 0, x, histLen - fs, fs);
+        }
+        samplesIn += fs;
+        if (!usable) {
+            return;
+        }
+        contiguous++;
+        if (contiguous < warmSeconds()) {
+            return;
+        }
+        counters.incrementAndGet(Counter.SECONDS_SEARCHED.ordinal());
+        for (int i = 0; i < 2; i++) {
+            welch.psd(hist[i], histLen - psdSamples, psdSamples, psd[i]);
+        }
+        FloatBuffer in = engine.input();
+        for (int i = 0; i < 2; i++) {
+            whitener.setPsd(psd[i], psd[i].length, welch.df());
+            for (int b = 0; b < batch; b++) {
+                int end = histLen - pad - (batch - 1 - b) * stride;
+                whitener.whiten(hist[i], end - k - pad, white, 0);
+                int base = (b * 2 + i) * k;
+                for (int j = 0; j < k; j++) {
+                    in.put(base + j, (float) white[j]);
+                }
+            }
+        }
+        try {
+            engine.run();
+        } catch (EngineException ex) {
+            counters.incrementAndGet(Counter.ENGINE_ERRORS.ordinal());
+            LOG.log(System.Logger.Level.WARNING, "bbhnet: " + ex.getMessage() + " (GPS " + gps + " not searched)");
+            return;
+        }
+        FloatBuffer outs = engine.output();
+        long newestNs = firstGps * 1_000_000_000L + samplesIn * 1_000_000_000L / fs;   // GPS of the newest sample's end
+        for (int b = 0; b < batch; b++) {
+            double logit = outs.get(b);
+            integ[intPos] = logit;
+            intPos = (intPos + 1) % nInt;
+            intCount = Math.min(nInt, intCount + 1);
+            double sum = 0;
+            for (int j = 0; j < intCount; j++) {
+                sum += integ[j];
+            }
+            long endNs = newestNs - (long) (pad + (batch - 1 - b) * stride) * 1_000_000_000L / fs - delayNs;
+            counters.incrementAndGet(Counter.WINDOWS.ordinal());
+            sink.accept(endNs, logit, sum / intCount, intCount == nInt, publishedNs);
+        }
+    }
+
+    private void resample(int ifo, FloatBuffer fromEvent, int waitingSlot, boolean fromWaiting) {
+        float[] src = null;
+        if (fromWaiting) {
+            src = waiting[ifo][waitingSlot];
+        }
+        for (int i = 0; i < inRate; i++) {
+            inputScratch[i] = src != null ? src[i] : fromEvent.get(i);
+        }
+        resamplers[ifo].process(inputScratch, 0, inRate, block, 0);
+    }
+
+}

@@ -1,0 +1,44 @@
+package org.strainline.daemon.pipeline;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * One IFO's second of (cleaned) strain in the ring between the DeepClean stages and the BBHnet
+ * stage: preallocated, filled by the static translator of {@link StrainRing}, overwritten for every
+ * second.
+ */
+public final class StrainEvent {
+    int ifo;
+    long gpsS;
+    int flags;
+    long inputPublishedNs;
+    final FloatBuffer samples;
+
+    StrainEvent(int rateHz) {
+        this.samples = ByteBuffer.allocateDirect(4 * rateHz).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Index of the IFO in the daemon's IFO list. */
+    public int ifo() {
+        return ifo;
+    }
+
+    public long gpsS() {
+        return gpsS;
+    }
+
+    /** {@link CleanedSecond} flags. */
+    public int flags() {
+        return flags;
+    }
+
+    public long inputPublishedNs() {
+        return inputPublishedNs;
+    }
+
+    public FloatBuffer samples() {
+        return samples;
+    }
+}

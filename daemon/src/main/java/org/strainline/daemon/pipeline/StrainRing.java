@@ -1,0 +1,73 @@
+package org.strainline.daemon.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ring from the DeepClean stages (one producer thread per IFO) to the BBHnet stage: a
+ * multi-producer Disruptor of preallocated {@link StrainEvent}s, fed by a static translator with
+ * {@code tryPublishEvent}; a full ring drops the second (counted) rather than stall DeepClean.
+ */
+public final class StrainRing {
+    private static final EventTranslatorTwoArg<StrainEvent, CleanedSecond, Integer> TRANSLATE = (e, seq, s, ifo) -> {
+        e.ifo = ifo;
+        e.gpsS = s.gpsS();
+        e.flags = s.flags();
+        e.inputPublishedNs = s.inputPublishedNs();
+        e.samples.put(0, s.samples(), 0, s.rateHz());
+    };
+
+    private final Disruptor<StrainEvent> disruptor;
+    private final RingBuffer<StrainEvent> ring;
+    private final AtomicLong dropped = new AtomicLong();
+    private final Integer[] ifoIndex;
+
+    public StrainRing(int rateHz, int size, int ifos) {
+        this.disruptor = new Disruptor<>(() -> new StrainEvent(rateHz), size, r -> {
+            Thread t = new Thread(r, "strainline-bbhnet");
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        this.ring = disruptor.getRingBuffer();
+        this.ifoIndex = new Integer[ifos];
+        for (int i = 0; i < ifos; i++) {
+            ifoIndex[i] = i;
+        }
+    }
+
+    public void handleEventsWith(EventHandler<StrainEvent> h) {
+        disruptor.handleEventsWith(h);
+    }
+
+    public void start() {
+        disruptor.start();
+    }
+
+    /** Offers a second of IFO {@code ifo}; false (and counted) when the ring is full. */
+    public boolean offer(CleanedSecond s, int ifo) {
+        if (ring.tryPublishEvent(TRANSLATE, s, ifoIndex[ifo])) {
+            return true;
+        }
+        dropped.incrementAndGet();
+        return false;
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Lets the consumer finish what was published (up to {@code ms}), then stops it. */
+    public void stop(long ms) {
+        try {
+            disruptor.shutdown(ms, TimeUnit.MILLISECONDS);
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            disruptor.halt();
+        }
+    }
+}
