@@ -10,15 +10,21 @@ import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.Engines;
 import org.strainline.daemon.engine.ModelCard;
 import org.strainline.daemon.engine.ModelRepository;
+import org.strainline.daemon.pipeline.Background;
+import org.strainline.daemon.pipeline.BbhnetStage;
 import org.strainline.daemon.pipeline.CleanedSecond;
+import org.strainline.daemon.pipeline.Clusterer;
 import org.strainline.daemon.pipeline.DeepCleanStage;
+import org.strainline.daemon.pipeline.StrainRing;
+import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.StrainQueue;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
 import org.strainline.shm.IngestConfig;
 
 /**
- * The online daemon: ingest → per IFO, the DeepClean stage → the strain queue.
+ * The online daemon: ingest → per IFO, the DeepClean stage → the strain queue, and the strain
+ * ring → the BBHnet stage over H1 + L1 → clustering → the alerts queue.
  *
  * <p>Lifecycle: {@link #start} validates and builds everything (models resolved, engines chosen by
  * preference with the reasons logged, the queue opened), reads the newest second already
@@ -32,6 +38,9 @@ public final class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final StrainQueue queue;
+    private final AlertQueue alerts;
+    private final StrainRing strainRing;
+    private BbhnetStage bbhnet;
     private final Ingest ingest;
     private final List<Engine> engines = new ArrayList<>();
     private final Map<String, DeepCleanStage> stages = new HashMap<>();
@@ -40,10 +49,16 @@ public final class Daemon implements AutoCloseable {
     private Daemon(DaemonConfig config) throws Exception {
         this.config = config;
         this.queue = new StrainQueue(config.publish().strainQueue(), config.publish().channelSuffix());
+        this.alerts = config.bbhnet() == null ? null : new AlertQueue(config.publish().alertQueue(), false);
+        this.strainRing = config.bbhnet() == null ? null : new StrainRing(4096, 64, 2);
         try {
             Map<String, Long> last = queue.lastGps();
             ModelRepository repo = new ModelRepository(config.repository());
             Engines choices = Engines.standard(config.deepclean().threads(), 2);
+            int bbhWarm = 0;
+            if (config.bbhnet() != null) {
+                bbhWarm = openBbhnet(repo) + 2;
+            }
             Map<String, long[]> published = new HashMap<>();
             long resume = Long.MAX_VALUE;
             for (IfoSpec ifo : config.ingest().ifos()) {
@@ -59,11 +74,12 @@ public final class Daemon implements AutoCloseable {
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                 published.put(ifo.ifo(), newest);
                 String strain = card.text("strain_channel");
+                int ringIndex = ifo.ifo().equals("H1") ? 0 : ifo.ifo().equals("L1") ? 1 : -1;
                 DeepCleanStage stage = new DeepCleanStage(ifo, card, c.engine(), config.deepclean().settings(),
-                        s -> publish(s, strain, newest));
+                        s -> publish(s, strain, newest, ringIndex));
                 stages.put(ifo.ifo(), stage);
                 if (newest[0] != Long.MIN_VALUE) {
-                    resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds());
+                    resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds() - bbhWarm);
                     LOG.log(System.Logger.Level.INFO, ifo.ifo() + ": the strain queue ends at GPS " + newest[0]
                             + "; resuming after it");
                 }
@@ -81,8 +97,38 @@ public final class Daemon implements AutoCloseable {
                 en.close();
             }
             queue.close();
+            if (alerts != null) {
+                alerts.close();
+            }
             throw e;
         }
+    }
+
+    /** The BBHnet stage and its clustering into alerts; returns the stage's warm-up in seconds. */
+    private int openBbhnet(ModelRepository repo) throws Exception {
+        DaemonConfig.Bbhnet b = config.bbhnet();
+        int colon = b.model().indexOf(':');
+        ModelCard card = repo.resolve(colon < 0 ? b.model() : b.model().substring(0, colon),
+                colon < 0 ? null : Integer.valueOf(b.model().substring(colon + 1)));
+        Engines.Choice c = Engines.standard(b.threads(), 2).open(card, b.settings().inferenceRateHz(), b.engines());
+        engines.add(c.engine());
+        java.nio.file.Path bgFile = b.background() != null ? b.background() : card.directory().resolve("background.json");
+        Background bg = Background.read(bgFile);
+        long lastEvent = alerts.lastEventNs();
+        String channels = "H1:GDS-CALIB_STRAIN" + config.publish().channelSuffix() + ",L1:GDS-CALIB_STRAIN"
+                + config.publish().channelSuffix();
+        Clusterer clusterer = new Clusterer(bg, b.farThresholdHz(), b.refractoryS(), lastEvent, (ns, stat, far, pub, mtime) -> {
+            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels, System.currentTimeMillis() * 1_000_000L, mtime);
+            alerts.append(a);
+            LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + ", statistic " + stat + ", FAR " + far + " Hz, "
+                    + "latency " + a.totalLatencyNs() / 1e9 + " s");
+        });
+        this.bbhnet = new BbhnetStage(card, c.engine(), 4096, b.settings(), clusterer);
+        strainRing.handleEventsWith(bbhnet);
+        LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
+                + ", threshold " + clusterer.threshold() + " (FAR " + b.farThresholdHz() + " Hz against " + bg.liveTimeS()
+                + " s of background)" + (lastEvent == Long.MIN_VALUE ? "" : ", last alert at GPS " + lastEvent / 1e9));
+        return bbhnet.warmSeconds();
     }
 
     private static IngestConfig rebuild(IngestConfig c, long startGps) {
@@ -91,8 +137,14 @@ public final class Daemon implements AutoCloseable {
                 c.windowSeconds(), c.maxFileBytes());
     }
 
-    /** On a stage's thread: one output second into the queue, unless an earlier run published it. */
-    private void publish(CleanedSecond s, String strainChannel, long[] newest) {
+    /**
+     * On a stage's thread: one output second to BBHnet, and into the queue unless an earlier run
+     * published it (a restart re-reads earlier seconds to warm the stages up).
+     */
+    private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex) {
+        if (strainRing != null && ringIndex >= 0) {
+            strainRing.offer(s, ringIndex);
+        }
         if (s.gpsS() <= newest[0]) {
             return;
         }
@@ -103,6 +155,9 @@ public final class Daemon implements AutoCloseable {
     /** Builds and starts the daemon. */
     public static Daemon start(DaemonConfig config) throws Exception {
         Daemon d = new Daemon(config);
+        if (d.strainRing != null) {
+            d.strainRing.start();
+        }
         d.ingest.start();
         LOG.log(System.Logger.Level.INFO, "strainline running: " + config.ingest().ifos().size() + " IFO(s), strain queue "
                 + config.publish().strainQueue());
@@ -111,6 +166,10 @@ public final class Daemon implements AutoCloseable {
 
     public Ingest ingest() {
         return ingest;
+    }
+
+    public BbhnetStage bbhnet() {
+        return bbhnet;
     }
 
     public DeepCleanStage stage(String ifo) {
@@ -125,10 +184,16 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         ingest.close();
+        if (strainRing != null) {
+            strainRing.stop(30_000);
+        }
         for (Engine e : engines) {
             e.close();
         }
         queue.close();
+        if (alerts != null) {
+            alerts.close();
+        }
         LOG.log(System.Logger.Level.INFO, "strainline stopped: " + ingest.summary());
     }
 }

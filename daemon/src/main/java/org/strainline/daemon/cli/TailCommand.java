@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.strainline.daemon.Json;
+import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.StrainQueue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ final class TailCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--queue", defaultValue = "strain", paramLabel = "strain", description = "which queue (default: ${DEFAULT-VALUE})")
+    @Option(names = "--queue", defaultValue = "strain", paramLabel = "strain|alerts", description = "which queue (default: ${DEFAULT-VALUE})")
     String queue;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "the queue's directory")
@@ -35,8 +36,8 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!queue.equals("strain")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--queue " + queue + ": this build publishes the strain queue");
+        if (!queue.equals("strain") && !queue.equals("alerts")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--queue " + queue + ": strain or alerts");
         }
         if (!from.equals("start") && !from.equals("end") && !from.matches("[0-9]{10}")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--from " + from + ": start, end or a 10-digit GPS second");
@@ -45,6 +46,9 @@ final class TailCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + dir + " is not a queue directory");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (queue.equals("alerts")) {
+            return alerts(out);
+        }
         try (StrainQueue q = new StrainQueue(dir, "", true)) {
             StrainQueue.Reader r = q.reader(from);
             while (true) {
@@ -58,6 +62,27 @@ final class TailCommand implements Callable<Integer> {
                     continue;
                 }
                 out.println(Json.write(StrainQueue.json(rec, samples)));
+            }
+        }
+    }
+
+    private int alerts(PrintWriter out) throws InterruptedException {
+        long fromNs = from.matches("[0-9]{10}") ? Long.parseLong(from) * 1_000_000_000L : Long.MIN_VALUE;
+        try (AlertQueue q = new AlertQueue(dir, true)) {
+            AlertQueue.Reader r = q.reader(from.equals("end"));
+            while (true) {
+                AlertQueue.Alert a = r.next();
+                if (a == null) {
+                    out.flush();
+                    if (!follow) {
+                        return 0;
+                    }
+                    Thread.sleep(20);
+                    continue;
+                }
+                if (a.gpsNs() >= fromNs) {
+                    out.println(Json.write(a.json()));
+                }
             }
         }
     }

@@ -29,17 +29,22 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * 4096, got 100}). Relative paths are resolved against the file's directory. Every key and its
  * default is listed in {@code config/README.md}.
  */
-public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Publish publish) {
+public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Bbhnet bbhnet, Publish publish) {
 
     /** The DeepClean stage: which model per IFO, which engines, and the stage's settings. */
     public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings) {
     }
 
-    /** Where the results go. */
-    public record Publish(Path strainQueue, String channelSuffix) {
+    /** The BBHnet stage over H1 and L1 (null: DeepClean only). */
+    public record Bbhnet(String model, List<String> engines, int threads, org.strainline.daemon.pipeline.BbhnetStage.Settings settings,
+                         double farThresholdHz, double refractoryS, Path background) {
     }
 
-    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "publish");
+    /** Where the results go. */
+    public record Publish(Path strainQueue, Path alertQueue, String channelSuffix) {
+    }
+
+    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "bbhnet", "publish");
 
     /** Loads and validates a configuration file. */
     public static DaemonConfig load(Path file) throws IOException {
@@ -59,11 +64,12 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         models.only(Set.of("repository"));
         Path repo = base.resolve(models.string("repository", "models/repository"));
         DeepClean dc = deepclean(root.map("deepclean"), ingest);
+        Bbhnet bbh = root.has("bbhnet") ? bbhnet(root.map("bbhnet"), ingest, base) : null;
         Node pub = root.map("publish");
-        pub.only(Set.of("strainQueue", "channelSuffix"));
+        pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix"));
         Publish publish = new Publish(base.resolve(pub.string("strainQueue", "queues/strain")),
-                pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"));
-        return new DaemonConfig(file, ingest, repo, dc, publish);
+                base.resolve(pub.string("alertQueue", "queues/alerts")), pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"));
+        return new DaemonConfig(file, ingest, repo, dc, bbh, publish);
     }
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {
@@ -115,6 +121,34 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         b.windowSeconds((int) n.number("windowSeconds", IngestConfig.DEFAULT_WINDOW_SECONDS));
         b.maxFileBytes((int) n.number("maxFileBytes", IngestConfig.DEFAULT_MAX_FILE_BYTES));
         return n.wrap("", b::build);
+    }
+
+    private static Bbhnet bbhnet(Node n, IngestConfig ingest, Path base) throws IOException {
+        n.only(Set.of("model", "engines", "threads", "inferenceRateHz", "integrationS", "joinSeconds", "farThresholdHz",
+                "refractoryS", "background"));
+        boolean h = false;
+        boolean l = false;
+        for (IfoSpec s : ingest.ifos()) {
+            h |= s.ifo().equals("H1");
+            l |= s.ifo().equals("L1");
+        }
+        if (!h || !l) {
+            throw n.problem("", "BBHnet searches H1 and L1 together: both must be in ingest.ifos");
+        }
+        org.strainline.daemon.pipeline.BbhnetStage.Settings d = org.strainline.daemon.pipeline.BbhnetStage.Settings.defaults();
+        int rate = (int) n.number("inferenceRateHz", d.inferenceRateHz());
+        if (rate <= 0 || 2048 % rate != 0) {
+            throw n.problem("inferenceRateHz", "must divide 2048, got " + rate);
+        }
+        org.strainline.daemon.pipeline.BbhnetStage.Settings s = new org.strainline.daemon.pipeline.BbhnetStage.Settings(rate,
+                n.number("integrationS", d.integrationS()), (int) n.number("joinSeconds", d.joinSeconds()), d.inputDelayS());
+        double far = n.number("farThresholdHz", 1.0 / 86400);
+        if (!(far > 0)) {
+            throw n.problem("farThresholdHz", "must be positive, got " + far);
+        }
+        return new Bbhnet(n.string("model", "bbhnet"), n.has("engines") ? n.strings("engines") : List.of("tensorrt", "onnxruntime"),
+                (int) n.number("threads", 1), s, far, n.number("refractoryS", 8),
+                n.has("background") ? base.resolve(n.string("background", null)) : null);
     }
 
     private static DeepClean deepclean(Node n, IngestConfig ingest) throws IOException {

@@ -45,7 +45,14 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     @FunctionalInterface
     public interface Sink {
         /** {@code gpsNs}: the window's end; {@code ready}: the integration is full (earlier values are partial). */
-        void accept(long gpsNs, double logit, double integrated, boolean ready, long inputPublishedNs);
+        void accept(long gpsNs, double logit, double integrated, boolean ready);
+
+        /**
+         * After each searched second's values: the GPS second, when its newer input was published to
+         * the ingest ring (nanoTime), and the latest modification time of its frame files (Unix ns).
+         */
+        default void endOfSecond(long gps, long inputPublishedNs, long fileMtimeUnixNs) {
+        }
     }
 
     /** The stage's counters. */
@@ -79,6 +86,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final long[][] waitingGps;
     private final int[][] waitingFlags;
     private final long[][] waitingPublished;
+    private final long[][] waitingMtime;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private long lastGps = Long.MIN_VALUE;
     private long firstGps;
@@ -126,6 +134,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.waitingGps = new long[2][joinSeconds + 1];
         this.waitingFlags = new int[2][joinSeconds + 1];
         this.waitingPublished = new long[2][joinSeconds + 1];
+        this.waitingMtime = new long[2][joinSeconds + 1];
         for (long[] w : waitingGps) {
             java.util.Arrays.fill(w, Long.MIN_VALUE);
         }
@@ -149,7 +158,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         int o = find(other, e.gpsS());
         if (o >= 0) {
             process(e.gpsS(), ifo == 0 ? e.samples() : null, ifo == 0 ? null : e.samples(), ifo, o,
-                    e.flags() | waitingFlags[other][o], Math.max(e.inputPublishedNs(), waitingPublished[other][o]));
+                    e.flags() | waitingFlags[other][o], Math.max(e.inputPublishedNs(), waitingPublished[other][o]),
+                    Math.max(e.fileMtimeUnixNs(), waitingMtime[other][o]));
             waitingGps[other][o] = Long.MIN_VALUE;
             return;
         }
@@ -160,6 +170,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         waitingGps[ifo][slot] = e.gpsS();
         waitingFlags[ifo][slot] = e.flags();
         waitingPublished[ifo][slot] = e.inputPublishedNs();
+        waitingMtime[ifo][slot] = e.fileMtimeUnixNs();
         e.samples().get(0, waiting[ifo][slot]);
         for (int i = 0; i <= joinSeconds; i++) {
             if (waitingGps[other][i] != Long.MIN_VALUE && waitingGps[other][i] < e.gpsS() - joinSeconds) {
@@ -180,7 +191,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
 
     /** Both IFOs of second {@code gps}: one from the event, the other from the join's waiting slot. */
     private void process(long gps, FloatBuffer h1Event, FloatBuffer l1Event, int eventIfo, int waitingSlot, int flags,
-                         long publishedNs) {
+                         long publishedNs, long mtimeUnixNs) {
         counters.incrementAndGet(Counter.SECONDS_JOINED.ordinal());
         boolean usable = (flags & (CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET)) == 0;
         if (lastGps == Long.MIN_VALUE || gps != lastGps + 1 || !usable) {
@@ -247,8 +258,9 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             }
             long endNs = newestNs - (long) (pad + (batch - 1 - b) * stride) * 1_000_000_000L / fs - delayNs;
             counters.incrementAndGet(Counter.WINDOWS.ordinal());
-            sink.accept(endNs, logit, sum / intCount, intCount == nInt, publishedNs);
+            sink.accept(endNs, logit, sum / intCount, intCount == nInt);
         }
+        sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
     }
 
     private void resample(int ifo, FloatBuffer fromEvent, int waitingSlot, boolean fromWaiting) {

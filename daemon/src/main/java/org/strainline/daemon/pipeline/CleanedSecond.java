@@ -28,6 +28,7 @@ public final class CleanedSecond {
     int flags;
     String model;
     long inputPublishedNs;
+    long fileMtimeUnixNs;
     long doneNs;
 
     /** A second of {@code rateHz} samples for {@code ifo}; stages reuse one for every second. */
@@ -78,6 +79,11 @@ public final class CleanedSecond {
     /** When the newest input second that went into it was published to the ring (nanoTime). */
     public long inputPublishedNs() {
         return inputPublishedNs;
+    }
+
+    /** The latest modification time of the input second's frame files, ns since the Unix epoch (0 if none). */
+    public long fileMtimeUnixNs() {
+        return fileMtimeUnixNs;
     }
 
     /** When it was done (nanoTime). */

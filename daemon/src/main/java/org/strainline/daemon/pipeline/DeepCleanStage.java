@@ -101,6 +101,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final long[] pendingGps;
     private final int[] pendingFlags;
     private final long[] pendingPublishedNs;
+    private final long[] pendingMtime;
     private int pendingHead;
     private int pendingCount;
     // the gate
@@ -182,6 +183,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         this.pendingGps = new long[lagS + 1];
         this.pendingFlags = new int[lagS + 1];
         this.pendingPublishedNs = new long[lagS + 1];
+        this.pendingMtime = new long[lagS + 1];
         this.gateSamples = (int) Math.round(s.gateSpanS() * fs);
         this.gateRaw = new double[gateSamples];
         this.gateClean = new double[gateSamples];
@@ -227,6 +229,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         pendingGps[slot] = e.gpsS();
         pendingFlags[slot] = inFlags;
         pendingPublishedNs[slot] = e.publishedNs();
+        pendingMtime[slot] = e.fileMtimeUnixNs();
         pendingCount++;
         if (!usable) {
             flush();    // an unusable second goes out raw at once; the state stays reset
@@ -321,6 +324,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         out.gpsS = pendingGps[slot];
         out.flags = flags;
         out.inputPublishedNs = pendingPublishedNs[slot];
+        out.fileMtimeUnixNs = pendingMtime[slot];
         out.doneNs = System.nanoTime();
         pendingHead = (pendingHead + 1) % pendingRaw.length;
         pendingCount--;

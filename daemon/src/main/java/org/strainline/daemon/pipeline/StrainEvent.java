@@ -14,6 +14,7 @@ public final class StrainEvent {
     long gpsS;
     int flags;
     long inputPublishedNs;
+    long fileMtimeUnixNs;
     final FloatBuffer samples;
 
     StrainEvent(int rateHz) {
@@ -36,6 +37,11 @@ public final class StrainEvent {
 
     public long inputPublishedNs() {
         return inputPublishedNs;
+    }
+
+    /** The latest modification time of the second's frame files, ns since the Unix epoch. */
+    public long fileMtimeUnixNs() {
+        return fileMtimeUnixNs;
     }
 
     public FloatBuffer samples() {

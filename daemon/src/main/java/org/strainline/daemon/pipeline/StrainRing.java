@@ -20,6 +20,7 @@ public final class StrainRing {
         e.gpsS = s.gpsS();
         e.flags = s.flags();
         e.inputPublishedNs = s.inputPublishedNs();
+        e.fileMtimeUnixNs = s.fileMtimeUnixNs();
         e.samples.put(0, s.samples(), 0, s.rateHz());
     };
 

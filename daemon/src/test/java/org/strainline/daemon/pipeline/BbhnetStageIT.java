@@ -49,7 +49,7 @@ class BbhnetStageIT {
             int warm;
             try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
                 BbhnetStage stage = new BbhnetStage(card, engine, 4096, s,
-                        (ns, logit, integrated, ready, pub) -> stats.add(new Stat(ns / 1e9, integrated, ready)));
+                        (ns, logit, integrated, ready) -> stats.add(new Stat(ns / 1e9, integrated, ready)));
                 warm = stage.warmSeconds();
                 StrainRing ring = new StrainRing(4096, 64, 2);
                 ring.handleEventsWith(stage);

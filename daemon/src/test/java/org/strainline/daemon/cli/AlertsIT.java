@@ -1,0 +1,119 @@
+package org.strainline.daemon.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.strainline.daemon.queue.AlertQueue;
+
+/**
+ * The whole daemon, DeepClean then BBHnet, as a process over simulated H1 + L1 frames with two
+ * binary-black-hole injections, replayed through a real tmpfs tree into real queues: each
+ * injection is alerted once, near its time, with nothing else alerted, and a kill -9 between the
+ * two, with the restart re-reading the first one to warm up, alerts neither twice.
+ */
+class AlertsIT {
+    private static final long G = 1_400_000_000L;
+    private static final int N = 116;
+    private static final double[] TIMES = {G + 88.4, G + 104.6};
+    private DaemonTree t;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        t = new DaemonTree("strainline-alerts");
+    }
+
+    @AfterEach
+    void clean() throws IOException {
+        t.close();
+    }
+
+    private Path simulate(long seed) throws IOException {
+        Path inj = t.tmp.resolve("injections.json");
+        Files.writeString(inj, "[{\"gps\": " + TIMES[0] + ", \"mass1\": 36, \"mass2\": 30, \"network_snr\": 20},"
+                + " {\"gps\": " + TIMES[1] + ", \"mass1\": 40, \"mass2\": 28, \"network_snr\": 20}]");
+        Path src = t.tmp.resolve("src");
+        assertEquals(0, Cli.run("simulate", "--out", src.toString(), "--start", Long.toString(G), "--duration",
+                Integer.toString(N), "--seed", Long.toString(seed), "--injections", inj.toString()).code());
+        return src;
+    }
+
+    private static final String BBHNET = "model: bbhnet\nengines: [tensorrt, onnxruntime]\nfarThresholdHz: 1.157e-5\n";
+
+    private void awaitStrain(long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static void assertOneAlertPerInjection(List<AlertQueue.Alert> alerts) {
+        assertEquals(TIMES.length, alerts.size(), "one alert per injection, nothing else: " + alerts);
+        for (int i = 0; i < TIMES.length; i++) {
+            AlertQueue.Alert a = alerts.get(i);
+            double dt = a.gpsNs() / 1e9 - TIMES[i];
+            assertTrue(dt > -0.5 && dt < 2.0, "alert " + i + " at " + a.gpsNs() / 1e9 + " for the injection at " + TIMES[i]);
+            assertTrue(a.farHz() <= 1.0 / 4000 + 1e-12, "FAR " + a.farHz() + " Hz: above the whole background");
+            assertEquals("H1,L1", a.ifos());
+            assertEquals("H1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ,L1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ", a.channels());
+            double processing = a.processingLatencyNs() / 1e9;
+            assertTrue(processing > 0 && processing < 10, "publish - frame file written: " + processing + " s");
+        }
+    }
+
+    @Test
+    void eachInjectionIsAlertedOnceNearItsTime() throws Exception {
+        Path src = simulate(51);
+        Path config = t.config(BBHNET);
+        Cli.Result check = Cli.run("config", "check", config.toString());
+        assertEquals(0, check.code(), check.out());
+        Path log = t.tmp.resolve("run.log");
+        Process d = DaemonTree.daemon(config, log);
+        DaemonTree.awaitLog(log, "strainline running", 60_000);
+        assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "8").code());
+        awaitStrain(120_000);
+        d.destroy();
+        assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
+        assertEquals(0, d.exitValue(), Files.readString(log));
+        assertOneAlertPerInjection(t.alerts());
+        String text = Files.readString(log);
+        assertTrue(text.contains("bbhnet: bbhnet/1 on onnxruntime"), text);
+        Cli.Result tail = Cli.run("tail", "--queue", "alerts", "--dir", t.alertQueue().toString());
+        assertEquals(0, tail.code(), tail.out());
+        assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gpstime\": " + (G + 8))).count(), tail.out());
+        assertTrue(tail.out().contains("\"latency_processing_s\": "), tail.out());
+    }
+
+    @Test
+    void aRestartBetweenTwoInjectionsAlertsNeitherTwice() throws Exception {
+        Path src = simulate(52);
+        Path config = t.config(BBHNET);
+        Path log1 = t.tmp.resolve("run1.log");
+        Process d1 = DaemonTree.daemon(config, log1);
+        DaemonTree.awaitLog(log1, "strainline running", 60_000);
+        Process replay = Cli.command("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "4").start();
+        long end = System.currentTimeMillis() + 120_000;
+        while (t.alerts().isEmpty() && System.currentTimeMillis() < end) {
+            Thread.sleep(100);
+        }
+        d1.destroyForcibly();   // kill -9 after the first alert
+        assertTrue(d1.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(1, t.alerts().size(), "killed between the two injections: " + Files.readString(log1));
+        Path log2 = t.tmp.resolve("run2.log");
+        Process d2 = DaemonTree.daemon(config, log2);
+        DaemonTree.awaitLog(log2, "last alert at GPS", 60_000);
+        assertEquals(0, Cli.finish(replay).code());
+        awaitStrain(120_000);
+        d2.destroy();
+        assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, d2.exitValue(), Files.readString(log2));
+        assertOneAlertPerInjection(t.alerts());
+    }
+}
