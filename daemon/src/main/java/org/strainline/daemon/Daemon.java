@@ -36,7 +36,11 @@ import org.strainline.shm.IngestConfig;
 public final class Daemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
+    /** How long a DeepClean stage waits for room in the strain ring (BBHnet behind) before the second is dropped. */
+    private static final long RING_WAIT_NS = 5_000_000_000L;
+
     private final DaemonConfig config;
+    private final Map<String, long[]> published = new HashMap<>();
     private final StrainQueue queue;
     private final AlertQueue alerts;
     private final StrainRing strainRing;
@@ -59,7 +63,6 @@ public final class Daemon implements AutoCloseable {
             if (config.bbhnet() != null) {
                 bbhWarm = openBbhnet(repo) + 2;
             }
-            Map<String, long[]> published = new HashMap<>();
             long resume = Long.MAX_VALUE;
             for (IfoSpec ifo : config.ingest().ifos()) {
                 String modelName = config.deepclean().models().get(ifo.ifo());
@@ -142,14 +145,20 @@ public final class Daemon implements AutoCloseable {
      * published it (a restart re-reads earlier seconds to warm the stages up).
      */
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex) {
-        if (strainRing != null && ringIndex >= 0) {
-            strainRing.offer(s, ringIndex);
+        if (s.gpsS() > newest[0]) {
+            queue.append(s, strainChannel, System.currentTimeMillis() * 1_000_000L);
+            newest[0] = s.gpsS();
         }
-        if (s.gpsS() <= newest[0]) {
-            return;
+        if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
+            LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
+                    + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
         }
-        queue.append(s, strainChannel, System.currentTimeMillis() * 1_000_000L);
-        newest[0] = s.gpsS();
+    }
+
+    /** The newest GPS second published to the strain queue for an IFO (Long.MIN_VALUE: none). */
+    public long newestPublished(String ifo) {
+        long[] n = published.get(ifo);
+        return n == null ? Long.MIN_VALUE : n[0];
     }
 
     /** Builds and starts the daemon. */

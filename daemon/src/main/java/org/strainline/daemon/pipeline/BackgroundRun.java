@@ -1,58 +1,90 @@
 package org.strainline.daemon.pipeline;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.ModelCard;
-import org.strainline.daemon.sim.AligoPsd;
-import org.strainline.daemon.sim.ColouredNoise;
-import org.strainline.kernels.Resampler;
 
 /**
  * Makes a {@link Background} by running the BBHnet stage, exactly as the daemon runs it, over
- * simulated Gaussian noise with the design PSD in H1 and L1 (independent realisations, so no time
- * slides are needed): the strain resampled to 4096 Hz as DeepClean hands it on, then the stage's
- * resampling, PSD, whitening, model and integration. Every full-integration value is kept; the
- * live time is the searched seconds.
+ * strain the daemon published (its strain queue over data without signals, cleaned by DeepClean as
+ * online), with L1 slid against H1 by whole seconds so that nothing astrophysical lines up: for a
+ * shift of {@code k} s, H1 second {@code g} is searched with L1 second {@code g + k}. Each shift is
+ * its own search (the PSD span fills again); every full-integration value is kept and the live
+ * time is the searched seconds summed over the shifts.
  */
 public final class BackgroundRun {
     private BackgroundRun() {
     }
 
-    public static Background run(ModelCard card, Engine engine, BbhnetStage.Settings settings, int seconds, long seed)
-            throws java.io.IOException {
+    /** One IFO's published seconds: GPS -> samples at the stage's input rate, and the record flags. */
+    public static final class Strain {
+        final TreeMap<Long, float[]> samples = new TreeMap<>();
+        final Map<Long, Integer> flags = new java.util.HashMap<>();
+
+        public void put(long gps, int flagBits, float[] x) {
+            samples.put(gps, x);
+            flags.put(gps, flagBits);
+        }
+
+        public int seconds() {
+            return samples.size();
+        }
+    }
+
+    /** Receives progress after each shift: the shift, the seconds searched in it. */
+    @FunctionalInterface
+    public interface Progress {
+        void shift(int shiftS, long searchedS);
+    }
+
+    public static Background run(ModelCard card, Engine engine, BbhnetStage.Settings settings, int inputRateHz,
+                                 Strain h1, Strain l1, int[] shiftsS, Progress progress) throws IOException {
         List<Double> values = new ArrayList<>();
-        BbhnetStage stage = new BbhnetStage(card, engine, 4096, settings,
-                (ns, logit, integrated, ready) -> {
-                    if (ready) {
-                        values.add(integrated);
-                    }
-                });
-        ColouredNoise[] noise = {new ColouredNoise(16384, AligoPsd::psd, seed * 2 + 1), new ColouredNoise(16384, AligoPsd::psd, seed * 2 + 2)};
-        Resampler[] rs = {new Resampler(16384, 4096, 16384), new Resampler(16384, 4096, 16384)};
-        StrainEvent[] ev = {new StrainEvent(4096), new StrainEvent(4096)};
-        double[] raw = new double[16384];
-        double[] y = new double[4096];
-        long g0 = 1_000_000_000L;
-        int total = seconds + stage.warmSeconds();
-        for (int g = 0; g < total; g++) {
-            for (int i = 0; i < 2; i++) {
-                noise[i].second(g0 + g, raw, 0);
-                rs[i].process(raw, 0, 16384, y, 0);
-                for (int k = 0; k < 4096; k++) {
-                    ev[i].samples.put(k, (float) y[k]);
+        double live = 0;
+        StrainEvent ev = new StrainEvent(inputRateHz);
+        long seq = 0;
+        for (int shift : shiftsS) {
+            BbhnetStage stage = new BbhnetStage(card, engine, inputRateHz, settings,
+                    (ns, logit, integrated, ready) -> {
+                        if (ready) {
+                            values.add(integrated);
+                        }
+                    });
+            for (Map.Entry<Long, float[]> e : h1.samples.entrySet()) {
+                long g = e.getKey();
+                float[] other = l1.samples.get(g + shift);
+                if (other == null) {
+                    continue;   // the stage sees the GPS jump and starts again
                 }
-                ev[i].ifo = i;
-                ev[i].gpsS = g0 + g;
-                ev[i].flags = 0;
-                stage.onEvent(ev[i], g, true);
+                feed(stage, ev, 0, g, h1.flags.get(g), e.getValue(), seq++);
+                feed(stage, ev, 1, g, l1.flags.get(g + shift), other, seq++);
             }
+            long searched = stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED);
+            live += searched;
+            progress.shift(shift, searched);
+        }
+        if (live == 0) {
+            throw new IOException("no second could be searched: the strain holds no stretch of "
+                    + "H1 and (shifted) L1 together long enough for the PSD span");
         }
         double[] v = new double[values.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i);
         }
-        double live = stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED);
         return new Background(live, v);
+    }
+
+    private static void feed(BbhnetStage stage, StrainEvent ev, int ifo, long gps, int flags, float[] x, long seq) {
+        ev.samples.put(0, x, 0, x.length);
+        ev.ifo = ifo;
+        ev.gpsS = gps;
+        ev.flags = flags;
+        ev.inputPublishedNs = 0;
+        ev.fileMtimeUnixNs = 0;
+        stage.onEvent(ev, seq, true);
     }
 }

@@ -21,8 +21,10 @@ import org.strainline.kernels.Whitener;
  * at the window's end less the resampling delays, handed to a {@link Sink}.
  *
  * <p>A GPS jump, an input flagged invalid or not ready, or a reset restarts the search (the PSD
- * span must fill again); the join waits for the partner second up to {@code joinSeconds} seconds
- * of the other IFO's stream, then drops the lone second (counted).
+ * span must fill again). The join holds a lone second until its partner arrives; it drops it
+ * (counted) as soon as the other IFO has passed that second (a gap there), or when its own IFO runs
+ * more than {@code joinSeconds} ahead (64 s by default: the DeepClean stages of the two IFOs run on
+ * their own threads and drift apart while catching up on a backlog).
  *
  * <p>Owned by the strain ring's consumer thread.
  */
@@ -37,7 +39,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
      */
     public record Settings(int inferenceRateHz, double integrationS, int joinSeconds, double inputDelayS) {
         public static Settings defaults() {
-            return new Settings(4, 1.5, 4, 58.0 / 4096);
+            return new Settings(4, 1.5, 64, 58.0 / 4096);
         }
     }
 
@@ -94,6 +96,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private long samplesIn;
     private int intCount;
     private int intPos;
+    private boolean aheadWarned;
 
     public BbhnetStage(ModelCard card, Engine engine, int inputRateHz, Settings s, Sink sink) throws IOException {
         this.engine = engine;
@@ -153,31 +156,39 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     public void onEvent(StrainEvent e, long sequence, boolean endOfBatch) {
         int ifo = e.ifo();
         int other = 1 - ifo;
-        int slot = (int) Math.floorMod(e.gpsS(), (long) (joinSeconds + 1));
-        // the partner already waiting?
-        int o = find(other, e.gpsS());
+        long gps = e.gpsS();
+        // each IFO arrives in GPS order: the other's waiting seconds before this one can never pair
+        for (int i = 0; i <= joinSeconds; i++) {
+            if (waitingGps[other][i] != Long.MIN_VALUE && waitingGps[other][i] < gps) {
+                waitingGps[other][i] = Long.MIN_VALUE;
+                counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
+            }
+        }
+        int o = find(other, gps);
         if (o >= 0) {
-            process(e.gpsS(), ifo == 0 ? e.samples() : null, ifo == 0 ? null : e.samples(), ifo, o,
+            aheadWarned = false;
+            process(gps, ifo == 0 ? e.samples() : null, ifo == 0 ? null : e.samples(), ifo, o,
                     e.flags() | waitingFlags[other][o], Math.max(e.inputPublishedNs(), waitingPublished[other][o]),
                     Math.max(e.fileMtimeUnixNs(), waitingMtime[other][o]));
             waitingGps[other][o] = Long.MIN_VALUE;
             return;
         }
-        // wait for it; a second that waited too long for its partner is dropped
+        // wait for the partner; the slot holds a second joinSeconds + 1 older only when this IFO runs that far ahead
+        int slot = (int) Math.floorMod(gps, (long) (joinSeconds + 1));
         if (waitingGps[ifo][slot] != Long.MIN_VALUE) {
             counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
+            if (!aheadWarned) {
+                aheadWarned = true;
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: " + (ifo == 0 ? "H1" : "L1") + " runs more than " + joinSeconds
+                        + " s ahead of " + (ifo == 0 ? "L1" : "H1") + "; its seconds from GPS " + waitingGps[ifo][slot]
+                        + " on are dropped unpaired until the other catches up");
+            }
         }
-        waitingGps[ifo][slot] = e.gpsS();
+        waitingGps[ifo][slot] = gps;
         waitingFlags[ifo][slot] = e.flags();
         waitingPublished[ifo][slot] = e.inputPublishedNs();
         waitingMtime[ifo][slot] = e.fileMtimeUnixNs();
         e.samples().get(0, waiting[ifo][slot]);
-        for (int i = 0; i <= joinSeconds; i++) {
-            if (waitingGps[other][i] != Long.MIN_VALUE && waitingGps[other][i] < e.gpsS() - joinSeconds) {
-                waitingGps[other][i] = Long.MIN_VALUE;
-                counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
-            }
-        }
     }
 
     private int find(int ifo, long gps) {
@@ -200,6 +211,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             }
             contiguous = 0;
             intCount = 0;
+            intPos = 0;
             for (Resampler r : resamplers) {
                 r.reset();
             }

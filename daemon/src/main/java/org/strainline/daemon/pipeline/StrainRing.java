@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The ring from the DeepClean stages (one producer thread per IFO) to the BBHnet stage: a
  * multi-producer Disruptor of preallocated {@link StrainEvent}s, fed by a static translator with
- * {@code tryPublishEvent}; a full ring drops the second (counted) rather than stall DeepClean.
+ * {@code tryPublishEvent}. A full ring (BBHnet behind, as when the daemon catches up on a
+ * backlog) holds the producer back for up to the given wait, so that the backlog is worked off in
+ * step; past it the second is dropped (counted) rather than stall DeepClean for good.
  */
 public final class StrainRing {
     private static final EventTranslatorTwoArg<StrainEvent, CleanedSecond, Integer> TRANSLATE = (e, seq, s, ifo) -> {
@@ -52,11 +54,20 @@ public final class StrainRing {
 
     /** Offers a second of IFO {@code ifo}; false (and counted) when the ring is full. */
     public boolean offer(CleanedSecond s, int ifo) {
-        if (ring.tryPublishEvent(TRANSLATE, s, ifoIndex[ifo])) {
-            return true;
+        return offer(s, ifo, 0);
+    }
+
+    /** Offers a second, waiting up to {@code maxWaitNs} for room; false (and counted) when there was none. */
+    public boolean offer(CleanedSecond s, int ifo, long maxWaitNs) {
+        long deadline = System.nanoTime() + maxWaitNs;
+        while (!ring.tryPublishEvent(TRANSLATE, s, ifoIndex[ifo])) {
+            if (System.nanoTime() - deadline >= 0) {
+                dropped.incrementAndGet();
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
-        dropped.incrementAndGet();
-        return false;
+        return true;
     }
 
     public long dropped() {
