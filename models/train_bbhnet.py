@@ -37,6 +37,7 @@ K = 3072                  # 1.5 s
 FDUR = 1.0
 PAD = int(FDUR * FS) // 2
 SPAN = K + 2 * PAD        # samples whitened per window
+MERGER_IN_WINDOW = (0.3, 1.4)   # where a positive window holds the H1 merger (s from its start)
 DELAY = 58                # Resampler 16384 -> 2048 group delay, samples at 2048 Hz
 
 
@@ -147,7 +148,7 @@ def main():
             if inj["gps"] >= cut_sg - 3:
                 continue
             for _ in range(10):
-                w = injection_window(inj, rng.uniform(0.3, 1.4))
+                w = injection_window(inj, rng.uniform(*MERGER_IN_WINDOW))
                 if w is not None:
                     pos.append(w)
                     n_pos += 1
@@ -264,7 +265,8 @@ def main():
                      "noise": "design-PSD Gaussian noise plus the simulator's mains coupling (coupling, environment seed): "
                               + ", ".join(f"({c!r}, {e})" for c, e in SETS)
                               + "; PSD rolling over the 64 s before each window",
-                     "seed": args.seed, "positives": len(pos), "negatives": len(neg), "epochs": args.epochs,
+                     "seed": args.seed, "positives": len(pos), "negatives": len(neg),
+                     "merger_in_window_s": list(MERGER_IN_WINDOW), "epochs": args.epochs,
                      "batch": 64, "optimizer": "Adam 1e-3, cosine", "loss": "BCE with logits",
                      "final_loss": losses[-1], "train_time_s": round(train_s, 1), "torch": str(torch.__version__)},
         "metrics_held_out": {"background_windows": int(background.size), "threshold_logit_fpr_1e-3": threshold,

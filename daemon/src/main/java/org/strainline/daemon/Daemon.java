@@ -31,13 +31,17 @@ import org.strainline.shm.IngestConfig;
  * published per IFO and resumes after it (ingest starts early enough to warm the stage up; seconds
  * already published are not published again), then starts the ingest thread and the stage
  * consumers. {@link #close} stops ingest (which hands on every second it holds), lets the stages
- * finish (they hand on the seconds in flight), and closes engines and queue, in that order.
+ * finish (they hand on the seconds in flight, up to 20 s per ring), waits for their threads to
+ * leave their handlers, and only then closes engines and queues.
  */
 public final class Daemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
     /** How long a DeepClean stage waits for room in the strain ring (BBHnet behind) before the second is dropped. */
     private static final long RING_WAIT_NS = 5_000_000_000L;
+
+    /** How long {@link #close} lets each ring's consumers finish the seconds in it. */
+    private static final long DRAIN_MS = 20_000;
 
     private final DaemonConfig config;
     private final Map<String, long[]> published = new HashMap<>();
@@ -192,9 +196,20 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
-        ingest.close();
+        ingest.close(DRAIN_MS);
+        boolean exited = ingest.consumersExited();
         if (strainRing != null) {
-            strainRing.stop(30_000);
+            if (!strainRing.stop(DRAIN_MS)) {
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: did not finish the strain ring within " + DRAIN_MS
+                        + " ms; halted with seconds left in it");
+            }
+            exited &= strainRing.consumerExited();
+        }
+        if (!exited) {
+            // a handler still inside an inference: closing its engine or queue under it would crash
+            // the process in native code; the process is exiting, so leave them to it
+            LOG.log(System.Logger.Level.ERROR, "a stage thread did not leave its handler; engines and queues left open");
+            return;
         }
         for (Engine e : engines) {
             e.close();
@@ -202,6 +217,9 @@ public final class Daemon implements AutoCloseable {
         queue.close();
         if (alerts != null) {
             alerts.close();
+        }
+        if (bbhnet != null) {
+            LOG.log(System.Logger.Level.INFO, "bbhnet stopped: " + bbhnet.summary());
         }
         LOG.log(System.Logger.Level.INFO, "strainline stopped: " + ingest.summary());
     }

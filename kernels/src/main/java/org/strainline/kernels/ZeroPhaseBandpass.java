@@ -12,6 +12,15 @@ import java.nio.FloatBuffer;
  * (to rounding); away from the span's ends it approaches the offline filter of the whole record
  * as fast as the filter's transients decay (longer history and look-ahead: closer).
  *
+ * <p>Consecutive blocks come from different spans, and a block's end, near its span's tapered end,
+ * is the least accurate part: without more, each block boundary is a small jump in the output, and
+ * a narrow-band signal with a jump every block grows sidebands at every multiple of the block rate
+ * (a 1 Hz comb from 60 Hz up and down: noise added far outside the band). With a {@code join} of
+ * J samples (at most the look-ahead), the first J samples of each block are blended, half-Hann,
+ * from the previous span's estimate of them (its look-ahead part, continuous with its block) to
+ * this span's: the output is continuous across blocks. J = 0 leaves each block exactly the span's
+ * filter output.
+ *
  * <p>The stream starts as if preceded by zeros. Allocation free; owned by one thread.
  */
 public final class ZeroPhaseBandpass {
@@ -25,6 +34,10 @@ public final class ZeroPhaseBandpass {
     private final double[] filtered;
     private final double[] ramp;
     private final Sos.Work work;
+    private final int join;
+    private final double[] joinRamp;
+    private final double[] ahead;
+    private boolean haveAhead;
 
     /**
      * @param sos       the filter
@@ -34,6 +47,24 @@ public final class ZeroPhaseBandpass {
      * @param block     samples per call
      */
     public ZeroPhaseBandpass(Sos sos, int history, int lookahead, int taper, int block) {
+        this(sos, history, lookahead, taper, block, 0);
+    }
+
+    /**
+     * @param join samples at the start of each block blended from the previous span's estimate
+     *             (0 to {@code min(lookahead, block)})
+     */
+    public ZeroPhaseBandpass(Sos sos, int history, int lookahead, int taper, int block, int join) {
+        if (join < 0 || join > lookahead || join > block) {
+            throw new IllegalArgumentException("join " + join + " must be between 0 and the look-ahead (" + lookahead
+                    + ") and the block (" + block + ")");
+        }
+        this.join = join;
+        this.joinRamp = new double[join];
+        for (int i = 0; i < join; i++) {
+            joinRamp[i] = 0.5 * (1 - Math.cos(Math.PI * (i + 0.5) / join));
+        }
+        this.ahead = new double[join];
         int len = history + block + lookahead;
         if (history < 0 || lookahead < 0 || block <= 0 || taper < 0 || 2 * taper > len) {
             throw new IllegalArgumentException("history " + history + ", lookahead " + lookahead + ", taper " + taper
@@ -62,9 +93,14 @@ public final class ZeroPhaseBandpass {
         return block;
     }
 
+    public int join() {
+        return join;
+    }
+
     /** Forgets the past (zeros). */
     public void reset() {
         java.util.Arrays.fill(recent, 0);
+        haveAhead = false;
     }
 
     /**
@@ -84,7 +120,15 @@ public final class ZeroPhaseBandpass {
         }
         sos.filtfilt(span, 0, len, filtered, 0, work);
         for (int i = 0; i < block; i++) {
-            out.put(outOffset + i, (float) filtered[history + i]);
+            double y = filtered[history + i];
+            if (i < join && haveAhead) {
+                y = ahead[i] + joinRamp[i] * (y - ahead[i]);
+            }
+            out.put(outOffset + i, (float) y);
         }
+        for (int i = 0; i < join; i++) {
+            ahead[i] = filtered[history + block + i];
+        }
+        haveAhead = join > 0;
     }
 }

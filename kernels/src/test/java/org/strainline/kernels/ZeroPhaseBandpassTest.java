@@ -70,6 +70,74 @@ class ZeroPhaseBandpassTest {
         }
     }
 
+    /** A wandering 60 Hz line in noise, streamed in 1-s blocks; the error against the offline filter of the whole record. */
+    private static double[] streamError(int join, double[] x, double[] offline) {
+        ZeroPhaseBandpass zp = new ZeroPhaseBandpass(Sos.butterBandpass(8, 58, 62, FS), 4 * FS, FS / 2, FS / 2, FS, join);
+        FloatBuffer in = FloatBuffer.allocate(FS);
+        FloatBuffer out = FloatBuffer.allocate(FS);
+        int blocks = x.length / FS;
+        double[] err = new double[x.length];
+        for (int k = 0; k < blocks; k++) {
+            for (int i = 0; i < FS; i++) {
+                in.put(i, (float) x[k * FS + i]);
+            }
+            zp.process(in, 0, out, 0);
+            int start = k * FS - FS / 2;   // the block that ends lookahead samples before the newest
+            for (int i = 0; i < FS && start >= 0; i++) {
+                err[start + i] = out.get(i) - offline[start + i];
+            }
+        }
+        return err;
+    }
+
+    private static double bandRms(Welch w, double[] psd, double lo, double hi) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < psd.length; i++) {
+            double f = i * w.df();
+            if (f >= lo && f < hi) {
+                s += psd[i];
+                n++;
+            }
+        }
+        return Math.sqrt(s / n);
+    }
+
+    @Test
+    void joiningTheBlocksRemovesTheCombThatPerBlockStepsAddOutsideTheBand() {
+        int n = 40 * FS;
+        double[] x = new double[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / FS;
+            double amp = 1 + 0.1 * Math.sin(2 * Math.PI * 0.02 * t);
+            x[i] = amp * Math.sin(2 * Math.PI * 60 * t + 0.3 * Math.sin(2 * Math.PI * 0.07 * t)) + 0.005 * r.nextGaussian();
+        }
+        Sos sos = Sos.butterBandpass(8, 58, 62, FS);
+        double[] offline = new double[n];
+        sos.filtfilt(x, 0, n, offline, 0, sos.work(n));
+        Welch w = new Welch(4 * FS, FS, Welch.Average.MEAN, 64);
+        double[] plain = new double[w.bins()];
+        double[] joined = new double[w.bins()];
+        double[] input = new double[w.bins()];
+        int from = 8 * FS;
+        int len = 30 * FS;
+        w.psd(streamError(0, x, offline), from, len, plain);
+        w.psd(streamError(FS / 4, x, offline), from, len, joined);
+        w.psd(x, from, len, input);
+        for (double[] band : new double[][] {{66, 100}, {100, 300}, {20, 54}}) {
+            double p = bandRms(w, plain, band[0], band[1]);
+            double j = bandRms(w, joined, band[0], band[1]);
+            double floor = bandRms(w, input, band[0], band[1]);
+            if (band[0] != 100) {
+                assertTrue(p > 3 * floor, band[0] + "-" + band[1] + " Hz: the unjoined stream's comb stands above the input: "
+                        + p + " vs the input's " + floor);
+            }
+            assertTrue(j < p / 5, band[0] + "-" + band[1] + " Hz: joined error " + j + ", unjoined " + p);
+        }
+        assertEquals(FS / 4, new ZeroPhaseBandpass(sos, 4 * FS, FS / 2, FS / 2, FS, FS / 4).join());
+    }
+
     @Test
     void aBlockAllocatesNothing() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -4,14 +4,10 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorOneArg;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ring of one IFO: an LMAX Disruptor of preallocated {@link FrameEvent}s, one slot per GPS
@@ -33,6 +29,7 @@ public final class FrameRing implements FrameAssembler.SecondSink {
     private final Disruptor<FrameEvent> disruptor;
     private final RingBuffer<FrameEvent> ring;
     private final CountingExceptionHandler exceptions;
+    private final RingThreads threads;
     private boolean started;
 
     public FrameRing(IfoSpec spec, int size, IngestCounters counters) {
@@ -41,19 +38,11 @@ public final class FrameRing implements FrameAssembler.SecondSink {
 
     public FrameRing(IfoSpec spec, int size, IngestCounters counters, WaitStrategy wait) {
         this.ifo = spec.ifo();
-        this.disruptor = new Disruptor<>(() -> new FrameEvent(spec), size, threads(spec.ifo()), ProducerType.SINGLE, wait);
+        this.threads = new RingThreads("strainline-" + spec.ifo() + "-consumer");
+        this.disruptor = new Disruptor<>(() -> new FrameEvent(spec), size, threads, ProducerType.SINGLE, wait);
         this.exceptions = new CountingExceptionHandler(spec.ifo(), counters);
         disruptor.setDefaultExceptionHandler(exceptions);
         this.ring = disruptor.getRingBuffer();
-    }
-
-    private static ThreadFactory threads(String ifo) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "strainline-" + ifo + "-consumer-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     public String ifo() {
@@ -98,19 +87,19 @@ public final class FrameRing implements FrameAssembler.SecondSink {
 
     /**
      * Waits up to {@code timeoutMs} for the consumers to finish what was published, then stops
-     * them. Returns false if they did not finish in time (they are halted anyway).
+     * them and waits (up to 10 s) for their threads to leave their handlers. Returns false if they
+     * did not finish in time (they are halted anyway; see {@link #consumersExited()}).
      */
     public synchronized boolean stop(long timeoutMs) {
         if (!started) {
             return true;
         }
         started = false;
-        try {
-            disruptor.shutdown(timeoutMs, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            disruptor.halt();
-            return false;
-        }
+        return threads.stop(disruptor, timeoutMs, 10_000);
+    }
+
+    /** Whether every consumer thread has left its handler (true before {@link #start()}). */
+    public boolean consumersExited() {
+        return threads.exited();
     }
 }

@@ -489,7 +489,16 @@ public final class Ingest implements AutoCloseable {
      * consumers get up to 5 s to finish, and everything is released. Idempotent.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(5_000);
+    }
+
+    /**
+     * Stops as {@link #close()}, giving the consumers up to {@code drainMs} to finish the seconds
+     * in their rings; then {@link #consumersExited()} says whether it is safe to release what they
+     * use (engines, buffers).
+     */
+    public synchronized void close(long drainMs) {
         if (closed) {
             return;
         }
@@ -509,8 +518,9 @@ public final class Ingest implements AutoCloseable {
             flushAll();
         }
         for (Unit u : units) {
-            if (!u.ring.stop(5_000)) {
-                LOG.log(System.Logger.Level.WARNING, u.spec.ifo() + ": ring consumers did not finish within 5 s; halted");
+            if (!u.ring.stop(drainMs)) {
+                LOG.log(System.Logger.Level.WARNING, u.spec.ifo() + ": ring consumers did not finish within " + drainMs
+                        + " ms; halted with seconds left in the ring");
             }
             release(u);
         }
@@ -518,6 +528,16 @@ public final class Ingest implements AutoCloseable {
             LibC.close(wakeFd);
         }
         LOG.log(System.Logger.Level.INFO, "ingest stopped: " + summary());
+    }
+
+    /** Whether every ring consumer thread has left its handler (after {@link #close}). */
+    public boolean consumersExited() {
+        for (Unit u : units) {
+            if (!u.ring.consumersExited()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void release(Unit u) {

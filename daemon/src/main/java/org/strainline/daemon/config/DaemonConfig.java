@@ -153,7 +153,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
 
     private static DeepClean deepclean(Node n, IngestConfig ingest) throws IOException {
         n.only(Set.of("models", "engines", "threads", "inferenceRateHz", "aggregationLatencyS", "band", "historyS",
-                "lookaheadS", "taperS", "gateSpanS", "crossfadeS"));
+                "lookaheadS", "taperS", "gateSpanS", "crossfadeS", "joinS"));
         Map<String, String> models = new LinkedHashMap<>();
         Node m = n.map("models");
         for (String ifo : m.keys()) {
@@ -187,7 +187,10 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         }
         DeepCleanStage.Settings s = new DeepCleanStage.Settings(rate, lat, band.get(0), band.get(1),
                 n.number("historyS", d.historyS()), look, n.number("taperS", d.taperS()), n.number("gateSpanS", d.gateSpanS()),
-                n.number("crossfadeS", d.crossfadeS()));
+                n.number("crossfadeS", d.crossfadeS()), n.number("joinS", d.joinS()));
+        if (s.joinS() < 0 || s.joinS() > s.lookaheadS() || s.joinS() > 1) {
+            throw n.problem("joinS", "must be between 0 and lookaheadS (" + s.lookaheadS() + "), got " + s.joinS());
+        }
         int threads = (int) n.number("threads", 1);
         if (threads < 1) {
             throw n.problem("threads", "must be >= 1, got " + threads);

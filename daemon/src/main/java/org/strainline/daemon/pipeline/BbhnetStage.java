@@ -46,7 +46,11 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     /** Receives each value of the detection statistic (on the stage's thread). */
     @FunctionalInterface
     public interface Sink {
-        /** {@code gpsNs}: the window's end; {@code ready}: the integration is full (earlier values are partial). */
+        /**
+         * {@code gpsNs}: the H1 merger time the integrated value points to (the newest window's end
+         * less where training placed mergers in a window and half the boxcar); {@code ready}: the
+         * integration is full (earlier values are partial).
+         */
         void accept(long gpsNs, double logit, double integrated, boolean ready);
 
         /**
@@ -82,6 +86,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final double[] integ;
     private final int nInt;
     private final long delayNs;
+    private final long eventOffsetNs;
     private final int joinSeconds;
     // the join: up to joinSeconds + 1 seconds per IFO waiting for their partner
     private final float[][][] waiting;
@@ -130,6 +135,16 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.white = new double[whitener.outputLength()];
         this.nInt = Math.max(1, (int) Math.round(s.integrationS() * s.inferenceRateHz()));
         this.integ = new double[nInt];
+        // the time a value points to: training put the H1 merger somewhere in merger_in_window_s of
+        // the window, so a window fires on average that far before its end; the boxcar's values
+        // come from windows ending up to (nInt - 1) strides before the newest
+        double[] where = card.has("training.merger_in_window_s") ? card.numbers("training.merger_in_window_s")
+                : new double[] {0, (double) k / fs};
+        if (where.length != 2 || where[0] < 0 || where[1] > (double) k / fs || where[0] > where[1]) {
+            throw new IOException(card.file() + ": training.merger_in_window_s: expected [from, to] within the "
+                    + (double) k / fs + "-s window, got " + java.util.Arrays.toString(where));
+        }
+        this.eventOffsetNs = Math.round(((double) k / fs - (where[0] + where[1]) / 2 + (nInt - 1) * (double) stride / fs / 2) * 1e9);
         Resampler probe = new Resampler(inputRateHz, fs, inputRateHz);
         this.delayNs = Math.round((s.inputDelayS() + probe.delaySeconds()) * 1e9);
         this.joinSeconds = s.joinSeconds();
@@ -148,6 +163,16 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     }
 
     /** Seconds of contiguous usable data needed before the search starts. */
+    /** The counters as {@code name=value} pairs, e.g. for the log at shutdown. */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        for (Counter c : Counter.values()) {
+            b.append(b.length() == 0 ? "" : " ").append(c.name().toLowerCase(java.util.Locale.ROOT)).append('=')
+                    .append(counters.get(c.ordinal()));
+        }
+        return b.toString();
+    }
+
     public int warmSeconds() {
         return (int) Math.ceil((double) (psdSamples + span) / fs);
     }
@@ -270,7 +295,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             }
             long endNs = newestNs - (long) (pad + (batch - 1 - b) * stride) * 1_000_000_000L / fs - delayNs;
             counters.incrementAndGet(Counter.WINDOWS.ordinal());
-            sink.accept(endNs, logit, sum / intCount, intCount == nInt);
+            sink.accept(endNs - eventOffsetNs, logit, sum / intCount, intCount == nInt);
         }
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
     }

@@ -55,11 +55,14 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
      * @param taperS              band-pass Hann taper at each end of its span
      * @param gateSpanS           seconds of history the safety gate compares
      * @param crossfadeS          the gate's half-Hann switch-over
+     * @param joinS               band-pass block join: each second's start blended from the previous span's estimate
+     *                            ({@link ZeroPhaseBandpass}), at most lookaheadS
      */
     public record Settings(int inferenceRateHz, double aggregationLatencyS, double bandLowHz, double bandHighHz,
-                           double historyS, double lookaheadS, double taperS, double gateSpanS, double crossfadeS) {
+                           double historyS, double lookaheadS, double taperS, double gateSpanS, double crossfadeS,
+                           double joinS) {
         public static Settings defaults() {
-            return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5);
+            return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5, 0.25);
         }
     }
 
@@ -170,7 +173,8 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         this.snapshot = new SnapshotState(channels, k, batch, stride, 0);
         this.aggregator = new OverlapAggregator(k, stride, latency);
         this.bandpass = new ZeroPhaseBandpass(Sos.butterBandpass(8, s.bandLowHz(), s.bandHighHz(), fs),
-                (int) Math.round(s.historyS() * fs), lookahead, (int) Math.round(s.taperS() * fs), fs);
+                (int) Math.round(s.historyS() * fs), lookahead, (int) Math.round(s.taperS() * fs), fs,
+                (int) Math.round(s.joinS() * fs));
         this.staging = direct(channels * fs);
         this.released = direct(fs);
         this.noise = direct(fs);

@@ -6,8 +6,8 @@ import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.strainline.shm.RingThreads;
 
 /**
  * The ring from the DeepClean stages (one producer thread per IFO) to the BBHnet stage: a
@@ -26,17 +26,15 @@ public final class StrainRing {
         e.samples.put(0, s.samples(), 0, s.rateHz());
     };
 
+    private final RingThreads threads = new RingThreads("strainline-bbhnet");
     private final Disruptor<StrainEvent> disruptor;
     private final RingBuffer<StrainEvent> ring;
     private final AtomicLong dropped = new AtomicLong();
     private final Integer[] ifoIndex;
 
     public StrainRing(int rateHz, int size, int ifos) {
-        this.disruptor = new Disruptor<>(() -> new StrainEvent(rateHz), size, r -> {
-            Thread t = new Thread(r, "strainline-bbhnet");
-            t.setDaemon(true);
-            return t;
-        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        this.disruptor = new Disruptor<>(() -> new StrainEvent(rateHz), size, threads, ProducerType.MULTI,
+                new BlockingWaitStrategy());
         this.ring = disruptor.getRingBuffer();
         this.ifoIndex = new Integer[ifos];
         for (int i = 0; i < ifos; i++) {
@@ -74,12 +72,16 @@ public final class StrainRing {
         return dropped.get();
     }
 
-    /** Lets the consumer finish what was published (up to {@code ms}), then stops it. */
-    public void stop(long ms) {
-        try {
-            disruptor.shutdown(ms, TimeUnit.MILLISECONDS);
-        } catch (com.lmax.disruptor.TimeoutException e) {
-            disruptor.halt();
-        }
+    /**
+     * Lets the consumer finish what was published (up to {@code ms}), then stops it and waits up
+     * to 10 s for its thread to leave the handler. Returns whether everything published was handled.
+     */
+    public boolean stop(long ms) {
+        return threads.stop(disruptor, ms, 10_000);
+    }
+
+    /** Whether the consumer thread has left its handler. */
+    public boolean consumerExited() {
+        return threads.exited();
     }
 }

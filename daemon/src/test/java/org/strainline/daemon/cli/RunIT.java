@@ -65,6 +65,9 @@ class RunIT {
         d.destroy();   // SIGTERM
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
+        String stopLog = Files.readString(log);
+        assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
+                "a clean stop is in the log (the log manager keeps its handlers through shutdown): " + stopLog);
         Map<String, List<StrainQueue.Record>> m = t.published();
         assertEverySecondOnce(m);
         for (String ifo : new String[] {"H1", "L1"}) {

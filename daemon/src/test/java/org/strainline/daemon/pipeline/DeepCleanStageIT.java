@@ -127,6 +127,17 @@ class DeepCleanStageIT {
                 ca += Math.sqrt(pc[k]);
             }
             assertEquals(1.0, ca / ra, 0.01, "the band away from 50-70 Hz is unchanged");
+            // and next to it: per-second steps in the band-passed prediction would put a comb here
+            for (double[] side : new double[][] {{20, 50}, {70, 100}}) {
+                double rs = 0;
+                double cs = 0;
+                for (int k = (int) (side[0] / w.df()); k < (int) (side[1] / w.df()); k++) {
+                    rs += Math.sqrt(pr[k]);
+                    cs += Math.sqrt(pc[k]);
+                }
+                System.out.println("deepclean online: ASD " + side[0] + "-" + side[1] + " Hz cleaned/raw " + cs / rs);
+                assertEquals(1.0, cs / rs, 0.03, side[0] + "-" + side[1] + " Hz: nothing added next to the band");
+            }
             System.out.println("deepclean online: ASD at 60 Hz reduced " + reduction + " x");
         } finally {
             try (Stream<Path> st = Files.walk(root)) {

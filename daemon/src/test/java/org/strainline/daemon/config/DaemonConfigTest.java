@@ -1,0 +1,92 @@
+package org.strainline.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.strainline.daemon.pipeline.DeepCleanStage;
+
+/** The committed demo configuration loads as documented, and bad values fail naming the key. */
+class DaemonConfigTest {
+    private static final Path DEMO = Paths.get("..", "config", "demo.yaml");
+
+    @TempDir
+    Path tmp;
+
+    private Path variant(String from, String to) throws IOException {
+        String text = Files.readString(DEMO);
+        assertTrue(text.contains(from), "the demo configuration has " + from);
+        Path f = tmp.resolve("daemon.yaml");
+        Files.writeString(f, text.replace(from, to));
+        return f;
+    }
+
+    private String problem(String from, String to) throws IOException {
+        Path f = variant(from, to);
+        IOException e = assertThrows(IOException.class, () -> DaemonConfig.load(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), "names the file: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void theDemoConfigurationLoadsWithTheDocumentedDefaults() throws IOException {
+        DaemonConfig c = DaemonConfig.load(DEMO);
+        assertEquals(2, c.ingest().ifos().size());
+        assertEquals("H1", c.ingest().ifos().get(0).ifo());
+        assertEquals(DEMO.toAbsolutePath().getParent().resolve("../models/repository"), c.repository());
+        DeepCleanStage.Settings d = DeepCleanStage.Settings.defaults();
+        assertEquals(d, c.deepclean().settings(), "nothing in the demo overrides the stage defaults");
+        assertEquals(0.25, d.joinS());
+        assertEquals(1, c.deepclean().threads());
+        assertNotNull(c.bbhnet(), "the demo runs BBHnet");
+        assertEquals(1.157e-5, c.bbhnet().farThresholdHz());
+        assertEquals("_DEEPCLEAN_PRODUCTION_OUT_DQ", c.publish().channelSuffix());
+    }
+
+    @Test
+    void aJoinLongerThanTheLookaheadIsRefused() throws IOException {
+        String m = problem("deepclean:\n", "deepclean:\n  joinS: 0.75\n");
+        assertTrue(m.contains("deepclean.joinS") && m.contains("must be between 0 and lookaheadS (0.5), got 0.75"), m);
+        assertTrue(problem("deepclean:\n", "deepclean:\n  joinS: -0.1\n").contains("deepclean.joinS"));
+    }
+
+    @Test
+    void aJoinWithinTheLookaheadIsTaken() throws IOException {
+        DaemonConfig c = DaemonConfig.load(variant("deepclean:\n", "deepclean:\n  joinS: 0.5\n"));
+        assertEquals(0.5, c.deepclean().settings().joinS());
+        assertEquals(0.0, DaemonConfig.load(variant("deepclean:\n", "deepclean:\n  joinS: 0\n")).deepclean().settings().joinS());
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedByName() throws IOException {
+        String m = problem("deepclean:\n", "deepclean:\n  joins: 0.25\n");
+        assertTrue(m.contains("joins"), m);
+    }
+
+    @Test
+    void zeroThreadsAreRefused() throws IOException {
+        String m = problem("  threads: 1\n", "  threads: 0\n");
+        assertTrue(m.contains("deepclean.threads") && m.contains("must be >= 1, got 0"), m);
+    }
+
+    @Test
+    void withoutABbhnetSectionTheDaemonRunsDeepCleanOnly() throws IOException {
+        String text = Files.readString(DEMO);
+        Path f = tmp.resolve("daemon.yaml");
+        Files.writeString(f, text.substring(0, text.indexOf("bbhnet:\n")));
+        assertEquals(null, DaemonConfig.load(f).bbhnet());
+    }
+
+    @Test
+    void aMissingFileIsSaidSo() {
+        IOException e = assertThrows(IOException.class, () -> DaemonConfig.load(tmp.resolve("none.yaml")));
+        assertTrue(e.getMessage().endsWith("none.yaml: no such file"), e.getMessage());
+    }
+}
