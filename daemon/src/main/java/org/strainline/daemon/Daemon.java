@@ -165,6 +165,53 @@ public final class Daemon implements AutoCloseable {
         return n == null ? Long.MIN_VALUE : n[0];
     }
 
+    /** How long a ring may hold seconds without its consumer finishing one before the daemon counts as stalled. */
+    private static final long STALL_NS = 60_000_000_000L;
+    private final Map<String, long[]> progress = new HashMap<>();   // ring -> {consumer sequence, nanoTime it last moved}
+
+    /**
+     * For the systemd watchdog (one caller): null while the ingest thread goes round its loop and
+     * no ring has held seconds for a minute without its consumer finishing one, else what is wrong.
+     */
+    public String stalled(long nowNs) {
+        String why = ingest.stalled(nowNs, 10_000_000_000L);
+        if (why != null) {
+            return why;
+        }
+        for (String ifo : stages.keySet()) {
+            why = ringStalled(ifo + " DeepClean", ingest.ring(ifo).ringBuffer(), nowNs);
+            if (why != null) {
+                return why;
+            }
+        }
+        return strainRing == null ? null : ringStalled("BBHnet", strainRing.ringBuffer(), nowNs);
+    }
+
+    private String ringStalled(String name, com.lmax.disruptor.RingBuffer<?> ring, long nowNs) {
+        long consumer = ring.getMinimumGatingSequence();
+        long waiting = ring.getCursor() - consumer;
+        long[] p = progress.computeIfAbsent(name, k -> new long[] {consumer, nowNs});
+        if (consumer != p[0] || waiting == 0) {
+            p[0] = consumer;
+            p[1] = nowNs;
+            return null;
+        }
+        long still = nowNs - p[1];
+        return still > STALL_NS ? "the " + name + " stage has not finished a second in " + still / 1_000_000_000L + " s, "
+                + waiting + " waiting" : null;
+    }
+
+    /** One line for {@code systemctl status}: the newest second published per IFO. */
+    public String status() {
+        StringBuilder b = new StringBuilder();
+        for (IfoSpec ifo : config.ingest().ifos()) {
+            long n = newestPublished(ifo.ifo());
+            b.append(b.length() == 0 ? "" : ", ").append(ifo.ifo()).append(' ')
+                    .append(n == Long.MIN_VALUE ? "waiting for data" : "published to GPS " + n);
+        }
+        return b.toString();
+    }
+
     /** Builds and starts the daemon. */
     public static Daemon start(DaemonConfig config) throws Exception {
         Daemon d = new Daemon(config);

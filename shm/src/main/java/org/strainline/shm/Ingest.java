@@ -53,6 +53,8 @@ public final class Ingest implements AutoCloseable {
     private final boolean anyPolling;
     private Thread thread;
     private volatile boolean running;
+    /** nanoTime of the ingest thread's latest pass through its loop (for a watchdog). */
+    private volatile long heartbeatNs;
     private boolean closed;
 
     /** One IFO: its watchers, files, assembler, ring and the queue of files waiting for catch-up. */
@@ -347,6 +349,7 @@ public final class Ingest implements AutoCloseable {
             u.ring.start();
         }
         running = true;
+        heartbeatNs = System.nanoTime();
         thread = new Thread(this::run, "strainline-ingest");
         thread.start();
     }
@@ -354,6 +357,7 @@ public final class Ingest implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                heartbeatNs = System.nanoTime();
                 if (doWork() == 0) {
                     await(waitMs());
                 }
@@ -528,6 +532,22 @@ public final class Ingest implements AutoCloseable {
             LibC.close(wakeFd);
         }
         LOG.log(System.Logger.Level.INFO, "ingest stopped: " + summary());
+    }
+
+    /**
+     * For a watchdog: null while the ingest thread is alive and going round its loop (it does at
+     * least once per poll timeout), else what is wrong.
+     */
+    public String stalled(long nowNs, long maxSilenceNs) {
+        Thread t = thread;
+        if (t == null || closed) {
+            return null;
+        }
+        if (!t.isAlive()) {
+            return "the ingest thread has ended";
+        }
+        long age = nowNs - heartbeatNs;
+        return age > maxSilenceNs ? "the ingest thread has not gone round its loop for " + age / 1_000_000 + " ms" : null;
     }
 
     /** Whether every ring consumer thread has left its handler (after {@link #close}). */

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.strainline.daemon.Daemon;
+import org.strainline.daemon.SdNotify;
 import org.strainline.daemon.config.DaemonConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,18 +24,35 @@ final class RunCommand implements Callable<Integer> {
             description = "stop cleanly once every IFO has published this GPS second (replays of recorded data)")
     Long until;
 
+    private static final System.Logger LOG = System.getLogger(RunCommand.class.getName());
+
     @Override
     public Integer call() throws Exception {
         DaemonConfig c = DaemonConfig.load(config);
+        SdNotify notify = SdNotify.fromEnvironment();   // null unless started by systemd with Type=notify
         Daemon d = Daemon.start(c);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (notify != null) {
+                notify.send("STOPPING=1\nSTATUS=draining and stopping");
+            }
             d.close();
             stopped.countDown();
             System.err.flush();
             Runtime.getRuntime().halt(0);   // a requested stop that drained cleanly is a success, not 143
         }, "strainline-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (notify != null) {
+            notify.send("READY=1\nSTATUS=" + d.status());
+            long usec = SdNotify.watchdogUsec(System.getenv(), ProcessHandle.current().pid());
+            LOG.log(System.Logger.Level.INFO, "systemd: ready sent to " + notify.socket()
+                    + (usec > 0 ? "; watchdog every " + usec / 2000 + " ms (WatchdogSec " + usec / 1e6 + " s)" : "; no watchdog"));
+            if (usec > 0) {
+                Thread w = new Thread(() -> watchdog(notify, d, usec), "strainline-watchdog");
+                w.setDaemon(true);
+                w.start();
+            }
+        }
         if (until != null) {
             while (!reached(d, c)) {
                 Thread.sleep(50);
@@ -47,6 +65,33 @@ final class RunCommand implements Callable<Integer> {
             // keep running
         }
         return 0;
+    }
+
+    /**
+     * Pings the watchdog at half its interval while the daemon is sound; a stalled ingest thread or
+     * stage withholds the ping (logged once), so that systemd restarts the service.
+     */
+    static void watchdog(SdNotify notify, Daemon d, long usec) {
+        long periodMs = Math.max(1, usec / 2000);
+        String withheld = null;
+        long n = 0;
+        while (true) {
+            String why = d.stalled(System.nanoTime());
+            if (why == null) {
+                // the status line every ~10 s, the ping every time
+                notify.send(n++ % Math.max(1, 10_000 / periodMs) == 0 ? "WATCHDOG=1\nSTATUS=" + d.status() : "WATCHDOG=1");
+                withheld = null;
+            } else if (!why.equals(withheld)) {
+                LOG.log(System.Logger.Level.ERROR, "systemd watchdog withheld: " + why);
+                notify.send("STATUS=stalled: " + why);
+                withheld = why;
+            }
+            try {
+                Thread.sleep(periodMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private boolean reached(Daemon d, DaemonConfig c) {

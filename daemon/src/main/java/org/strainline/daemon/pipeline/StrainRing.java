@@ -68,6 +68,10 @@ public final class StrainRing {
         return true;
     }
 
+    public RingBuffer<StrainEvent> ringBuffer() {
+        return ring;
+    }
+
     public long dropped() {
         return dropped.get();
     }

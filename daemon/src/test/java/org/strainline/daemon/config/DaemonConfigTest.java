@@ -51,6 +51,16 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theOnlineConfigurationLoadsWithTheServicePaths() throws IOException {
+        DaemonConfig c = DaemonConfig.load(Paths.get("..", "config", "online.yaml"));
+        assertEquals(Paths.get("/dev/shm/kafka/H1"), c.ingest().ifos().get(0).streams().get(0).directory());
+        assertEquals(Paths.get("/var/lib/strainline/queues/strain"), c.publish().strainQueue());
+        assertEquals(Paths.get("/var/lib/strainline/queues/alerts"), c.publish().alertQueue());
+        assertEquals(Paths.get("/opt/strainline/models/repository"), c.repository());
+        assertNotNull(c.bbhnet());
+    }
+
+    @Test
     void aJoinLongerThanTheLookaheadIsRefused() throws IOException {
         String m = problem("deepclean:\n", "deepclean:\n  joinS: 0.75\n");
         assertTrue(m.contains("deepclean.joinS") && m.contains("must be between 0 and lookaheadS (0.5), got 0.75"), m);
