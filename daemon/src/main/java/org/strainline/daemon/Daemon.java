@@ -53,6 +53,9 @@ public final class Daemon implements AutoCloseable {
     private final List<Engine> engines = new ArrayList<>();
     private final Map<String, DeepCleanStage> stages = new HashMap<>();
     private boolean closed;
+    private final Metrics metrics = new Metrics();
+    private final java.util.concurrent.atomic.AtomicLong alertsPublished = new java.util.concurrent.atomic.AtomicLong();
+    private int metricsPort;
 
     private Daemon(DaemonConfig config) throws Exception {
         this.config = config;
@@ -82,8 +85,13 @@ public final class Daemon implements AutoCloseable {
                 published.put(ifo.ifo(), newest);
                 String strain = card.text("strain_channel");
                 int ringIndex = ifo.ifo().equals("H1") ? 0 : ifo.ifo().equals("L1") ? 1 : -1;
+                String label = "ifo=\"" + ifo.ifo() + "\"";
+                Metrics.Latency fileToStrain = metrics.latency("strain_published", label,
+                        "frame file written (mtime) -> cleaned second in the strain queue");
+                Metrics.Latency ringToStrain = metrics.latency("deepclean_stage", label,
+                        "second on the ingest ring -> cleaned second in the strain queue");
                 DeepCleanStage stage = new DeepCleanStage(ifo, card, c.engine(), config.deepclean().settings(),
-                        s -> publish(s, strain, newest, ringIndex));
+                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain));
                 stages.put(ifo.ifo(), stage);
                 if (newest[0] != Long.MIN_VALUE) {
                     resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds() - bbhWarm);
@@ -99,6 +107,7 @@ public final class Daemon implements AutoCloseable {
             for (Map.Entry<String, DeepCleanStage> e : stages.entrySet()) {
                 ingest.ring(e.getKey()).handleEventsWith(e.getValue());
             }
+            families();
         } catch (Exception e) {
             for (Engine en : engines) {
                 en.close();
@@ -109,6 +118,57 @@ public final class Daemon implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The counters and gauges of the exposition, read when scraped. */
+    private void families() {
+        List<String> ifos = new ArrayList<>();
+        for (IfoSpec i : config.ingest().ifos()) {
+            ifos.add(i.ifo());
+        }
+        metrics.family("ingest_total", "counter", "ingest outcomes per IFO (files and seconds, every one accounted for)", out -> {
+            for (String ifo : ifos) {
+                org.strainline.shm.IngestCounters c = ingest.counters(ifo);
+                for (org.strainline.shm.IngestCounter k : org.strainline.shm.IngestCounter.values()) {
+                    out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"" + k.name().toLowerCase(java.util.Locale.ROOT) + "\"", c.get(k)});
+                }
+            }
+        });
+        metrics.family("deepclean_total", "counter", "DeepClean stage outcomes per IFO", out -> {
+            for (String ifo : ifos) {
+                DeepCleanStage st = stages.get(ifo);
+                for (DeepCleanStage.Counter k : DeepCleanStage.Counter.values()) {
+                    out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"" + k.name().toLowerCase(java.util.Locale.ROOT) + "\"",
+                        st.counter(k)});
+                }
+            }
+        });
+        metrics.family("published_gps", "gauge", "the newest GPS second in the strain queue per IFO", out -> {
+            for (String ifo : ifos) {
+                long n = newestPublished(ifo);
+                out.accept(new Object[] {"ifo=\"" + ifo + "\"", n == Long.MIN_VALUE ? "NaN" : Long.toString(n)});
+            }
+        });
+        if (bbhnet != null) {
+            metrics.family("bbhnet_total", "counter", "BBHnet stage outcomes", out -> {
+                for (BbhnetStage.Counter k : BbhnetStage.Counter.values()) {
+                    out.accept(new Object[] {"outcome=\"" + k.name().toLowerCase(java.util.Locale.ROOT) + "\"", bbhnet.counter(k)});
+                }
+            });
+            metrics.family("strain_ring_dropped_total", "counter", "cleaned seconds dropped for want of room in the strain ring",
+                    out -> out.accept(new Object[] {"", strainRing.dropped()}));
+            metrics.family("alerts_total", "counter", "alerts published by this process",
+                    out -> out.accept(new Object[] {"", alertsPublished.get()}));
+        }
+    }
+
+    /** The exposition's port (0: not served). */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The BBHnet stage and its clustering into alerts; returns the stage's warm-up in seconds. */
@@ -124,13 +184,32 @@ public final class Daemon implements AutoCloseable {
         long lastEvent = alerts.lastEventNs();
         String channels = "H1:GDS-CALIB_STRAIN" + config.publish().channelSuffix() + ",L1:GDS-CALIB_STRAIN"
                 + config.publish().channelSuffix();
+        Metrics.Latency fileToAlert = metrics.latency("alert_published", "", "frame file written (mtime) -> alert in the alerts queue");
+        Metrics.Latency ringToSearched = metrics.latency("bbhnet_stage", "",
+                "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
         Clusterer clusterer = new Clusterer(bg, b.farThresholdHz(), b.refractoryS(), lastEvent, (ns, stat, far, pub, mtime) -> {
             AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels, System.currentTimeMillis() * 1_000_000L, mtime);
             alerts.append(a);
+            alertsPublished.incrementAndGet();
+            if (mtime > 0) {
+                fileToAlert.record(a.processingLatencyNs());
+            }
             LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + ", statistic " + stat + ", FAR " + far + " Hz, "
                     + "latency " + a.totalLatencyNs() / 1e9 + " s");
         });
-        this.bbhnet = new BbhnetStage(card, c.engine(), 4096, b.settings(), clusterer);
+        BbhnetStage.Sink timed = new BbhnetStage.Sink() {
+            @Override
+            public void accept(long gpsNs, double logit, double integrated, boolean ready) {
+                clusterer.accept(gpsNs, logit, integrated, ready);
+            }
+
+            @Override
+            public void endOfSecond(long gps, long inputPublishedNs, long fileMtimeUnixNs) {
+                clusterer.endOfSecond(gps, inputPublishedNs, fileMtimeUnixNs);
+                ringToSearched.record(System.nanoTime() - inputPublishedNs);
+            }
+        };
+        this.bbhnet = new BbhnetStage(card, c.engine(), 4096, b.settings(), timed);
         strainRing.handleEventsWith(bbhnet);
         LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
                 + ", threshold " + clusterer.threshold() + " (FAR " + b.farThresholdHz() + " Hz against " + bg.liveTimeS()
@@ -148,10 +227,16 @@ public final class Daemon implements AutoCloseable {
      * On a stage's thread: one output second to BBHnet, and into the queue unless an earlier run
      * published it (a restart re-reads earlier seconds to warm the stages up).
      */
-    private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex) {
+    private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
+                         Metrics.Latency ringToStrain) {
         if (s.gpsS() > newest[0]) {
-            queue.append(s, strainChannel, System.currentTimeMillis() * 1_000_000L);
+            long unixNs = System.currentTimeMillis() * 1_000_000L;
+            queue.append(s, strainChannel, unixNs);
             newest[0] = s.gpsS();
+            ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
+            if (s.fileMtimeUnixNs() > 0) {
+                fileToStrain.record(unixNs - s.fileMtimeUnixNs());
+            }
         }
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
             LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
@@ -218,6 +303,13 @@ public final class Daemon implements AutoCloseable {
         if (d.strainRing != null) {
             d.strainRing.start();
         }
+        DaemonConfig.MetricsConfig m = config.metrics();
+        try {
+            d.metricsPort = d.metrics.start(m.address(), m.port(), m.logIntervalS());
+        } catch (IOException e) {
+            d.close();
+            throw new IOException(config.file() + ": metrics: cannot serve on " + m.address() + ":" + m.port() + ": " + e, e);
+        }
         d.ingest.start();
         LOG.log(System.Logger.Level.INFO, "strainline running: " + config.ingest().ifos().size() + " IFO(s), strain queue "
                 + config.publish().strainQueue());
@@ -243,6 +335,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
+        metrics.close();
         ingest.close(DRAIN_MS);
         boolean exited = ingest.consumersExited();
         if (strainRing != null) {

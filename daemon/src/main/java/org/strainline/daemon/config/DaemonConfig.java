@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * 4096, got 100}). Relative paths are resolved against the file's directory. Every key and its
  * default is listed in {@code config/README.md}.
  */
-public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Bbhnet bbhnet, Publish publish) {
+public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Bbhnet bbhnet, Publish publish,
+                           MetricsConfig metrics) {
 
     /** The DeepClean stage: which model per IFO, which engines, and the stage's settings. */
     public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings) {
@@ -44,7 +45,11 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     public record Publish(Path strainQueue, Path alertQueue, String channelSuffix) {
     }
 
-    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "bbhnet", "publish");
+    /** Prometheus exposition ({@code port} 0: not served) and the periodic summary line ({@code logIntervalS} 0: none). */
+    public record MetricsConfig(int port, String address, double logIntervalS) {
+    }
+
+    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "bbhnet", "publish", "metrics");
 
     /** Loads and validates a configuration file. */
     public static DaemonConfig load(Path file) throws IOException {
@@ -69,7 +74,18 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix"));
         Publish publish = new Publish(base.resolve(pub.string("strainQueue", "queues/strain")),
                 base.resolve(pub.string("alertQueue", "queues/alerts")), pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"));
-        return new DaemonConfig(file, ingest, repo, dc, bbh, publish);
+        Node met = root.map("metrics");
+        met.only(Set.of("port", "address", "logIntervalS"));
+        int port = (int) met.number("port", 0);
+        if (port < 0 || port > 65535) {
+            throw met.problem("port", "must be 0 (off) or a TCP port, got " + port);
+        }
+        double logS = met.number("logIntervalS", 60);
+        if (logS < 0) {
+            throw met.problem("logIntervalS", "must be >= 0 (0: off), got " + logS);
+        }
+        MetricsConfig metrics = new MetricsConfig(port, met.string("address", "127.0.0.1"), logS);
+        return new DaemonConfig(file, ingest, repo, dc, bbh, publish, metrics);
     }
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {

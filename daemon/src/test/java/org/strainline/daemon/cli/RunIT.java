@@ -51,6 +51,11 @@ class RunIT {
         assertEquals(0, Cli.run("simulate", "--out", src.toString(), "--start", Long.toString(G), "--duration",
                 Integer.toString(N), "--seed", "31").code());
         Path config = t.config(null);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Files.writeString(config, "metrics:\n  port: " + port + "\n  logIntervalS: 1\n", java.nio.file.StandardOpenOption.APPEND);
         Cli.Result check = Cli.run("config", "check", config.toString());
         assertEquals(0, check.code(), check.out());
         assertTrue(check.out().contains("valid; H1 (2 streams, 23 channels, model deepclean-h1)"), check.out());
@@ -62,9 +67,26 @@ class RunIT {
         while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
             Thread.sleep(200);
         }
+        // every second in; the last one goes out at shutdown (DeepClean's look-ahead), so N - 1 out
+        String scraped = scrape(port);
+        long until = System.currentTimeMillis() + 10_000;
+        while (!scraped.contains("strainline_deepclean_total{ifo=\"L1\",outcome=\"seconds_in\"} " + N)
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+            scraped = scrape(port);
+        }
         d.destroy();   // SIGTERM
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
+        for (String ifo : new String[] {"H1", "L1"}) {
+            assertTrue(scraped.contains("strainline_ingest_total{ifo=\"" + ifo + "\",outcome=\"seconds_published\"} " + N), scraped);
+            assertTrue(scraped.contains("strainline_published_gps{ifo=\"" + ifo + "\"} " + (G + N - 2)), scraped);
+            assertTrue(scraped.contains("strainline_strain_published_seconds_count{ifo=\"" + ifo + "\"} " + (N - 1)), scraped);
+            assertTrue(scraped.contains("strainline_deepclean_stage_seconds_count{ifo=\"" + ifo + "\"} " + (N - 1)), scraped);
+            assertTrue(scraped.contains("strainline_deepclean_total{ifo=\"" + ifo + "\",outcome=\"seconds_in\"} " + N), scraped);
+        }
+        assertTrue(scraped.contains("# TYPE strainline_strain_published_seconds summary"), scraped);
+        assertTrue(Files.readString(log).contains("metrics: strain_published{ifo=\"H1\"} p50 "), "one summary line per interval");
         String stopLog = Files.readString(log);
         assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
                 "a clean stop is in the log (the log manager keeps its handlers through shutdown): " + stopLog);
@@ -79,6 +101,15 @@ class RunIT {
         Cli.Result tail = Cli.run("tail", "--dir", t.strainQueue().toString(), "--from", Long.toString(G + N - 1));
         assertEquals(0, tail.code(), tail.out());
         assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gps\": " + (G + N - 1))).count(), tail.out());
+    }
+
+    private static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return r.body();
     }
 
     @Test

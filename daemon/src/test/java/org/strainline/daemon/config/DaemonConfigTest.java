@@ -58,6 +58,19 @@ class DaemonConfigTest {
         assertEquals(Paths.get("/var/lib/strainline/queues/alerts"), c.publish().alertQueue());
         assertEquals(Paths.get("/opt/strainline/models/repository"), c.repository());
         assertNotNull(c.bbhnet());
+        assertEquals(new DaemonConfig.MetricsConfig(9464, "127.0.0.1", 60), c.metrics());
+    }
+
+    @Test
+    void withoutAMetricsSectionNothingIsServedAndALineAMinuteIsLogged() throws IOException {
+        assertEquals(new DaemonConfig.MetricsConfig(0, "127.0.0.1", 60), DaemonConfig.load(DEMO).metrics());
+    }
+
+    @Test
+    void aMetricsPortOutOfRangeIsRefused() throws IOException {
+        String m = problem("publish:\n", "metrics:\n  port: 70000\npublish:\n");
+        assertTrue(m.contains("metrics.port: must be 0 (off) or a TCP port, got 70000"), m);
+        assertTrue(problem("publish:\n", "metrics:\n  logIntervalS: -1\npublish:\n").contains("metrics.logIntervalS"));
     }
 
     @Test
