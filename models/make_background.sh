@@ -21,7 +21,7 @@ mkdir -p "$work"
 "$sl" simulate --out "$work/frames" --start "$start" --duration "$n" --seed 77 --compression raw
 # the demo configuration, reading the recorded frames in place and without the BBHnet stage
 sed -e "s#/dev/shm/strainline-demo#$work/frames#g" -e "s#/tmp/strainline-demo/queues#$work/queues#g" \
-    -e "s#\.\./models/repository#$root/models/repository#" -e '/^bbhnet:/,$d' -e '/alertQueue:/d' \
+    -e "s#\.\./models/repository#$root/models/repository#" -e '/^bbhnet:/,$d' -e '/alertQueue:/d' -e '/^  frames:/,/retainSeconds:/d' \
     "$root/config/demo.yaml" > "$work/daemon.yaml"
 # DeepClean's output lags its input by one second: the last second out is start + n - 2
 "$sl" run --config "$work/daemon.yaml" --until $((start + n - 2))

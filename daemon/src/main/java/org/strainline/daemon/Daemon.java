@@ -17,6 +17,7 @@ import org.strainline.daemon.pipeline.Clusterer;
 import org.strainline.daemon.pipeline.DeepCleanStage;
 import org.strainline.daemon.pipeline.StrainRing;
 import org.strainline.daemon.queue.AlertQueue;
+import org.strainline.daemon.queue.CleanedFrames;
 import org.strainline.daemon.queue.StrainQueue;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
@@ -52,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final Ingest ingest;
     private final List<Engine> engines = new ArrayList<>();
     private final Map<String, DeepCleanStage> stages = new HashMap<>();
+    private final Map<String, CleanedFrames> frameFiles = new HashMap<>();
     private boolean closed;
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicLong alertsPublished = new java.util.concurrent.atomic.AtomicLong();
@@ -90,8 +92,15 @@ public final class Daemon implements AutoCloseable {
                         "frame file written (mtime) -> cleaned second in the strain queue");
                 Metrics.Latency ringToStrain = metrics.latency("deepclean_stage", label,
                         "second on the ingest ring -> cleaned second in the strain queue");
+                DaemonConfig.Frames fr = config.publish().frames();
+                CleanedFrames files = fr == null ? null : new CleanedFrames(fr.directory().resolve(ifo.ifo()),
+                        fr.prefixFor(ifo.ifo()), strain + config.publish().channelSuffix(), strain + "_DEEPCLEAN_FLAGS",
+                        card.sampleRateHz(), "strainline: DeepClean " + card.name() + "/" + card.version(), fr.retainSeconds());
+                if (files != null) {
+                    frameFiles.put(ifo.ifo(), files);
+                }
                 DeepCleanStage stage = new DeepCleanStage(ifo, card, c.engine(), config.deepclean().settings(),
-                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain));
+                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files));
                 stages.put(ifo.ifo(), stage);
                 if (newest[0] != Long.MIN_VALUE) {
                     resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds() - bbhWarm);
@@ -143,6 +152,16 @@ public final class Daemon implements AutoCloseable {
                 }
             }
         });
+        if (!frameFiles.isEmpty()) {
+            metrics.family("frames_total", "counter", "cleaned GWF files per IFO: written, or failed (the second stays in the queue)",
+                    out -> {
+                        for (String ifo : ifos) {
+                            CleanedFrames f = frameFiles.get(ifo);
+                            out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"written\"", f.written()});
+                            out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"failed\"", f.failed()});
+                        }
+                    });
+        }
         metrics.family("published_gps", "gauge", "the newest GPS second in the strain queue per IFO", out -> {
             for (String ifo : ifos) {
                 long n = newestPublished(ifo);
@@ -228,11 +247,14 @@ public final class Daemon implements AutoCloseable {
      * published it (a restart re-reads earlier seconds to warm the stages up).
      */
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
-                         Metrics.Latency ringToStrain) {
+                         Metrics.Latency ringToStrain, CleanedFrames files) {
         if (s.gpsS() > newest[0]) {
             long unixNs = System.currentTimeMillis() * 1_000_000L;
             queue.append(s, strainChannel, unixNs);
             newest[0] = s.gpsS();
+            if (files != null) {
+                files.write(s);
+            }
             ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
             if (s.fileMtimeUnixNs() > 0) {
                 fileToStrain.record(unixNs - s.fileMtimeUnixNs());

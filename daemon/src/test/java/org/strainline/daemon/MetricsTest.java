@@ -82,7 +82,8 @@ class MetricsTest {
             l.record((i % 5000) * 10_000L);
         }
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(0, allocated, "bytes allocated by 100,000 records");
+        // one object a record would be >= 1,600,000 B; what is left is the JIT's, once
+        assertTrue(allocated < 1000, "bytes allocated by 100,000 records: " + allocated);
     }
 
     @Test

@@ -42,7 +42,15 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     }
 
     /** Where the results go. */
-    public record Publish(Path strainQueue, Path alertQueue, String channelSuffix) {
+    public record Publish(Path strainQueue, Path alertQueue, String channelSuffix, Frames frames) {
+    }
+
+    /** Cleaned 1-s GWF files per IFO in {@code directory/<IFO>/} (null: none written). */
+    public record Frames(Path directory, String prefix, int retainSeconds) {
+        /** The file names' prefix for an IFO: the configured one with {@code {ifo}} and {@code {obs}} filled in. */
+        public String prefixFor(String ifo) {
+            return prefix.replace("{ifo}", ifo).replace("{obs}", ifo.substring(0, 1));
+        }
     }
 
     /** Prometheus exposition ({@code port} 0: not served) and the periodic summary line ({@code logIntervalS} 0: none). */
@@ -71,9 +79,24 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         DeepClean dc = deepclean(root.map("deepclean"), ingest);
         Bbhnet bbh = root.has("bbhnet") ? bbhnet(root.map("bbhnet"), ingest, base) : null;
         Node pub = root.map("publish");
-        pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix"));
+        pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix", "frames"));
+        Frames frames = null;
+        if (pub.has("frames")) {
+            Node fr = pub.map("frames");
+            fr.only(Set.of("directory", "prefix", "retainSeconds"));
+            int retain = (int) fr.number("retainSeconds", 300);
+            if (retain < 1) {
+                throw fr.problem("retainSeconds", "must be >= 1, got " + retain);
+            }
+            String prefix = fr.string("prefix", "{obs}-{ifo}_llhoft_cleaned");
+            if (!prefix.matches("[A-Za-z0-9_{}]+-[A-Za-z0-9_{}]+") || !prefix.contains("{ifo}")) {
+                throw fr.problem("prefix", "must be OBS-TAG as in frame names (letters, digits, _) and contain {ifo}, got " + prefix);
+            }
+            frames = new Frames(base.resolve(fr.string("directory", null)), prefix, retain);
+        }
         Publish publish = new Publish(base.resolve(pub.string("strainQueue", "queues/strain")),
-                base.resolve(pub.string("alertQueue", "queues/alerts")), pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"));
+                base.resolve(pub.string("alertQueue", "queues/alerts")), pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"),
+                frames);
         Node met = root.map("metrics");
         met.only(Set.of("port", "address", "logIntervalS"));
         int port = (int) met.number("port", 0);

@@ -55,7 +55,12 @@ class AlertsIT {
         }
     }
 
-    private static void assertOneAlertPerInjection(List<AlertQueue.Alert> alerts) throws IOException {
+    /**
+     * {@code live}: how many of the alerts came from a daemon that kept up with the replay, so that
+     * their processing latency is bounded; after a restart the daemon first re-reads its warm-up
+     * span (64 s of PSD), and an alert in that span comes as late as the catching up takes.
+     */
+    private static void assertOneAlertPerInjection(List<AlertQueue.Alert> alerts, int live) throws IOException {
         java.nio.file.Path repo = Cli.HOME.resolve("models/repository/bbhnet");
         String version;
         try (java.util.stream.Stream<Path> s = Files.list(repo)) {
@@ -71,7 +76,7 @@ class AlertsIT {
             assertEquals("H1,L1", a.ifos());
             assertEquals("H1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ,L1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ", a.channels());
             double processing = a.processingLatencyNs() / 1e9;
-            assertTrue(processing > 0 && processing < 10, "publish - frame file written: " + processing + " s");
+            assertTrue(processing > 0 && (i >= live || processing < 10), "publish - frame file written: " + processing + " s");
         }
     }
 
@@ -89,14 +94,14 @@ class AlertsIT {
         d.destroy();
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
-        assertOneAlertPerInjection(t.alerts());
+        assertOneAlertPerInjection(t.alerts(), 2);
         String text = Files.readString(log);
         assertTrue(text.contains("bbhnet: bbhnet/") && text.contains(" on onnxruntime, threshold "), text);
         assertTrue(text.contains("bbhnet stopped: seconds_joined=") && text.contains(" seconds_dropped_unpaired=0 ")
                 && text.contains(" resets=0 ") && text.contains(" engine_errors=0"), "every second searched: " + text);
         Cli.Result tail = Cli.run("tail", "--queue", "alerts", "--dir", t.alertQueue().toString());
         assertEquals(0, tail.code(), tail.out());
-        assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gpstime\": " + (G + 8))).count(), tail.out());
+        assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gpstime\": " + G / 1000)).count(), tail.out());
         assertTrue(tail.out().contains("\"latency_processing_s\": "), tail.out());
     }
 
@@ -123,6 +128,6 @@ class AlertsIT {
         d2.destroy();
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));
-        assertOneAlertPerInjection(t.alerts());
+        assertOneAlertPerInjection(t.alerts(), 1);
     }
 }

@@ -56,6 +56,8 @@ class RunIT {
             port = free.getLocalPort();
         }
         Files.writeString(config, "metrics:\n  port: " + port + "\n  logIntervalS: 1\n", java.nio.file.StandardOpenOption.APPEND);
+        Path frames = t.tmp.resolve("frames");
+        Files.writeString(config, Files.readString(config).replace("publish:\n", "publish:\n  frames:\n    directory: " + frames + "\n"));
         Cli.Result check = Cli.run("config", "check", config.toString());
         assertEquals(0, check.code(), check.out());
         assertTrue(check.out().contains("valid; H1 (2 streams, 23 channels, model deepclean-h1)"), check.out());
@@ -92,6 +94,18 @@ class RunIT {
                 "a clean stop is in the log (the log manager keeps its handlers through shutdown): " + stopLog);
         Map<String, List<StrainQueue.Record>> m = t.published();
         assertEverySecondOnce(m);
+        for (String ifo : new String[] {"H1", "L1"}) {
+            // every second published is also a frame file, the same samples under the published channel
+            List<StrainQueue.Record> records = m.get(ifo);
+            for (StrainQueue.Record r : records) {
+                Path f = frames.resolve(ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft_cleaned-" + r.gpsS() + "-1.gwf");
+                assertTrue(Files.exists(f), f.toString());
+            }
+            StrainQueue.Record r = records.get(N - 5);
+            org.strainline.gwf.Frame fr = org.strainline.gwf.GwfReader.read(
+                    frames.resolve(ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft_cleaned-" + r.gpsS() + "-1.gwf")).frames().get(0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(r.samples(), fr.channel(r.channel()).data().toFloats(), ifo);
+        }
         for (String ifo : new String[] {"H1", "L1"}) {
             StrainQueue.Record late = m.get(ifo).get(N - 5);
             assertEquals(0, late.flags() & (CleanedSecond.UNCLEANED | CleanedSecond.GATED), ifo + ": cleaned once warm");

@@ -48,6 +48,17 @@ class DaemonConfigTest {
         assertNotNull(c.bbhnet(), "the demo runs BBHnet");
         assertEquals(1.157e-5, c.bbhnet().farThresholdHz());
         assertEquals("_DEEPCLEAN_PRODUCTION_OUT_DQ", c.publish().channelSuffix());
+        assertEquals(Paths.get("/tmp/strainline-demo/frames"), c.publish().frames().directory());
+        assertEquals(300, c.publish().frames().retainSeconds());
+        assertEquals("H-H1_llhoft_cleaned", c.publish().frames().prefixFor("H1"));
+        assertEquals("L-L1_llhoft_cleaned", c.publish().frames().prefixFor("L1"));
+    }
+
+    @Test
+    void aFramePrefixWithoutTheIfoIsRefused() throws IOException {
+        String m = problem("    retainSeconds: 300\n", "    retainSeconds: 300\n    prefix: H-cleaned\n");
+        assertTrue(m.contains("publish.frames.prefix: must be OBS-TAG"), m);
+        assertTrue(problem("    retainSeconds: 300\n", "    retainSeconds: 0\n").contains("publish.frames.retainSeconds: must be >= 1"));
     }
 
     @Test
