@@ -91,7 +91,11 @@ class RunIT {
         assertTrue(Files.readString(log).contains("metrics: strain_published{ifo=\"H1\"} p50 "), "one summary line per interval");
         String stopLog = Files.readString(log);
         assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
-                "a clean stop is in the log (the log manager keeps its handlers through shutdown): " + stopLog);
+                "a clean stop is in the log (nothing closes the appender before the stop hook is done): " + stopLog);
+        assertTrue(!stopLog.contains("SLF4J(W)"), "Logback is bound as the SLF4J provider: " + stopLog);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  "
+                + "org\\.strainline\\.daemon\\.Daemon: strainline running: 2 IFO\\(s\\)").matcher(stopLog).find(),
+                "one line per record, time level logger: message: " + stopLog);
         Map<String, List<StrainQueue.Record>> m = t.published();
         assertEverySecondOnce(m);
         for (String ifo : new String[] {"H1", "L1"}) {
