@@ -99,7 +99,7 @@ public final class Daemon implements AutoCloseable {
                 if (files != null) {
                     frameFiles.put(ifo.ifo(), files);
                 }
-                DeepCleanStage stage = new DeepCleanStage(ifo, card, c.engine(), config.deepclean().settings(),
+                DeepCleanStage stage = new DeepCleanStage(ifo, card, new TimedEngine(c.engine(), metrics), config.deepclean().settings(),
                         s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files));
                 stages.put(ifo.ifo(), stage);
                 if (newest[0] != Long.MIN_VALUE) {
@@ -162,6 +162,18 @@ public final class Daemon implements AutoCloseable {
                         }
                     });
         }
+        metrics.family("jvm_gc_collections_total", "counter", "garbage collections since the JVM started, per collector", out -> {
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                out.accept(new Object[] {"gc=\"" + gc.getName() + "\"", gc.getCollectionCount()});
+            }
+        });
+        metrics.family("jvm_gc_seconds_total", "counter", "time in garbage collection, per collector", out -> {
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                out.accept(new Object[] {"gc=\"" + gc.getName() + "\"", gc.getCollectionTime() / 1e3});
+            }
+        });
+        metrics.family("jvm_heap_used_bytes", "gauge", "heap in use",
+                out -> out.accept(new Object[] {"", java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()}));
         metrics.family("published_gps", "gauge", "the newest GPS second in the strain queue per IFO", out -> {
             for (String ifo : ifos) {
                 long n = newestPublished(ifo);
@@ -228,7 +240,7 @@ public final class Daemon implements AutoCloseable {
                 ringToSearched.record(System.nanoTime() - inputPublishedNs);
             }
         };
-        this.bbhnet = new BbhnetStage(card, c.engine(), 4096, b.settings(), timed);
+        this.bbhnet = new BbhnetStage(card, new TimedEngine(c.engine(), metrics), 4096, b.settings(), timed);
         strainRing.handleEventsWith(bbhnet);
         LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
                 + ", threshold " + clusterer.threshold() + " (FAR " + b.farThresholdHz() + " Hz against " + bg.liveTimeS()

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The whole daemon as a harness run: simulated H1 + L1 (with injections) replayed into a tmpfs
+# tree at SPEED, the daemon (config/demo.yaml: ingest, DeepClean per IFO, BBHnet, clustering,
+# strain queue, cleaned frames) reading it, and its own Prometheus exposition scraped at the end:
+# per-stage latency quantiles, the bare engine runs measured in the same process, GC counts,
+# and throughput (seconds of data per second of wall time).
+#
+#   benchmarks/run-daemon.sh                 # 600 s of data in real time (10 minutes)
+#   SECONDS_OF_DATA=120 SPEED=2 benchmarks/run-daemon.sh
+#   SPEED=backlog SECONDS_OF_DATA=200 benchmarks/run-daemon.sh
+#                                            # throughput: the files are all there at start and the
+#                                            # daemon works the backlog off at its own pace
+#
+# Results: benchmarks/results/daemon-<UTC timestamp>.md (ignored by git) and the exposition beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+n=${SECONDS_OF_DATA:-600}
+speed=${SPEED:-1}
+port=${PORT:-19464}
+work=${WORK:-/tmp/strainline-bench}
+shm=/dev/shm/strainline-bench
+sl="$root/bin/strainline"
+[ -f daemon/target/strainline.jar ] || ./mvnw -B -q -DskipTests package
+rm -rf "$work" "$shm"
+mkdir -p "$work" "$shm" benchmarks/results
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="benchmarks/results/daemon-$stamp.md"
+start=1400000000
+if [ "$speed" = backlog ]; then
+  "$sl" simulate --out "$shm" --start "$start" --duration "$n" --seed 61 --injections 0.01 > "$work/simulate.log"
+else
+  "$sl" simulate --out "$work/src" --start "$start" --duration "$n" --seed 61 --injections 0.01 > "$work/simulate.log"
+fi
+for ifo in H1 L1; do mkdir -p "$shm/kafka/$ifo" "$shm/lldetchar/$ifo"; done
+sed -e "s#/dev/shm/strainline-demo#$shm#g" -e "s#/tmp/strainline-demo/queues#$work/queues#g" \
+    -e "s#/tmp/strainline-demo/frames#$work/frames#g" -e "s#\.\./models/repository#$root/models/repository#" \
+    "$root/config/demo.yaml" > "$work/daemon.yaml"
+printf 'metrics:\n  port: %s\n  logIntervalS: 60\n' "$port" >> "$work/daemon.yaml"
+STRAINLINE_JAVA_OPTS="${STRAINLINE_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \
+  > "$work/daemon.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 120); do grep -q "strainline running" "$work/daemon.log" && break; sleep 0.5; done
+scrape() { curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null || python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:$port/metrics').read().decode())"; }
+scrape > "$work/metrics-start.txt"
+t0=$(date +%s.%N)
+if [ "$speed" != backlog ]; then
+  "$sl" replay --from "$work/src" --to "$shm" --speed "$speed" > "$work/replay.log" 2>&1
+fi
+# wait for the last second out of DeepClean (it lags its input by one second)
+last=$((start + n - 2))
+for _ in $(seq 600); do
+  scrape > "$work/metrics.txt"
+  h=$(grep '^strainline_published_gps{ifo="H1"}' "$work/metrics.txt" | awk '{print $2}')
+  l=$(grep '^strainline_published_gps{ifo="L1"}' "$work/metrics.txt" | awk '{print $2}')
+  [ "${h%.*}" = "$last" ] && [ "${l%.*}" = "$last" ] && break
+  sleep 0.5
+done
+t1=$(date +%s.%N)
+sleep 2
+scrape > "$work/metrics.txt"
+kill -TERM $pid; wait $pid || true
+trap - EXIT
+rm -rf "$shm"
+cp "$work/metrics.txt" "benchmarks/results/daemon-$stamp.prom"
+python3 - "$work/metrics-start.txt" "$work/metrics.txt" "$n" "$speed" "$t0" "$t1" > "$out" <<'EOF'
+import re, sys
+start, end, n, speed, t0, t1 = sys.argv[1:]
+def parse(f):
+    d = {}
+    for line in open(f):
+        if line.startswith('#') or not line.strip():
+            continue
+        k, v = line.rsplit(' ', 1)
+        d[k] = float(v) if v != 'NaN' else float('nan')
+    return d
+a, b = parse(start), parse(end)
+wall = float(t1) - float(t0)
+print(f"# daemon harness: {n} s of H1 + L1 at speed {speed}")
+print()
+print(f"wall {wall:.1f} s for {n} s of data: throughput {int(n) / wall:.2f} s of data per s (both IFOs)")
+print()
+print("| series | count | p50 ms | p99 ms | p99.9 ms | max ms |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+series = sorted({re.sub(r',?quantile="[^"]*"', '', k) for k in b if 'quantile=' in k})
+for s in series:
+    name, labels = (s.split('{', 1) + [''])[:2]
+    labels = labels.rstrip('}')
+    def q(x):
+        key = name + '{' + (labels + ',' if labels else '') + f'quantile="{x}"' + '}'
+        return b.get(key, float('nan')) * 1e3
+    cnt = b.get(name + '_count' + ('{' + labels + '}' if labels else ''), 0)
+    print(f"| {name.replace('strainline_', '').replace('_seconds', '')}{{{labels}}} | {int(cnt)} | {q(0.5):.2f} | {q(0.99):.2f} | {q(0.999):.2f} | {q(1.0):.2f} |")
+print()
+gcs = [(k, b[k] - a.get(k, 0)) for k in b if k.startswith('strainline_jvm_gc_collections_total')]
+print("GCs during the run: " + ", ".join(f"{k.split('gc=')[1].rstrip('}')} {int(v)}" for k, v in gcs))
+for k in sorted(b):
+    if k.startswith('strainline_ingest_total') and ('dropped' in k or 'corrupt' in k) and b[k] > 0:
+        print(f"{k} {int(b[k])}")
+print(f"alerts: {int(b.get('strainline_alerts_total', 0))}")
+EOF
+cat "$out"
