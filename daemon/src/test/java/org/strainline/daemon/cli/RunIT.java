@@ -88,6 +88,8 @@ class RunIT {
             assertTrue(scraped.contains("strainline_deepclean_total{ifo=\"" + ifo + "\",outcome=\"seconds_in\"} " + N), scraped);
         }
         assertTrue(scraped.contains("# TYPE strainline_strain_published_seconds summary"), scraped);
+        assertTrue(scraped.contains("strainline_engine_run_seconds_count{model=\"deepclean-h1/1\",engine=\"onnxruntime\"} "), scraped);
+        assertTrue(scraped.contains("# TYPE strainline_jvm_gc_collections_total counter"), scraped);
         assertTrue(Files.readString(log).contains("metrics: strain_published{ifo=\"H1\"} p50 "), "one summary line per interval");
         String stopLog = Files.readString(log);
         assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
