@@ -78,9 +78,7 @@ public final class Daemon implements AutoCloseable {
                 if (modelName == null) {
                     throw new IOException(config.file() + ": deepclean.models: no model for " + ifo.ifo());
                 }
-                int colon = modelName.indexOf(':');
-                ModelCard card = repo.resolve(colon < 0 ? modelName : modelName.substring(0, colon),
-                        colon < 0 ? null : Integer.valueOf(modelName.substring(colon + 1)));
+                ModelCard card = repo.resolve(modelName);
                 Engines.Choice c = choices.open(card, config.deepclean().settings().inferenceRateHz(), config.deepclean().engines());
                 engines.add(c.engine());
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
@@ -205,9 +203,7 @@ public final class Daemon implements AutoCloseable {
     /** The BBHnet stage and its clustering into alerts; returns the stage's warm-up in seconds. */
     private int openBbhnet(ModelRepository repo) throws Exception {
         DaemonConfig.Bbhnet b = config.bbhnet();
-        int colon = b.model().indexOf(':');
-        ModelCard card = repo.resolve(colon < 0 ? b.model() : b.model().substring(0, colon),
-                colon < 0 ? null : Integer.valueOf(b.model().substring(colon + 1)));
+        ModelCard card = repo.resolve(b.model());
         Engines.Choice c = Engines.standard(b.threads(), 2).open(card, b.settings().inferenceRateHz(), b.engines());
         engines.add(c.engine());
         java.nio.file.Path bgFile = b.background() != null ? b.background() : card.directory().resolve("background.json");

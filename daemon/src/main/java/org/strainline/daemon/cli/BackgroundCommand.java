@@ -55,9 +55,7 @@ final class BackgroundCommand implements Callable<Integer> {
         if (!Files.isDirectory(strainQueue)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--strain-queue " + strainQueue + " is not a queue directory");
         }
-        int colon = model.indexOf(':');
-        ModelCard card = new ModelRepository(repository).resolve(colon < 0 ? model : model.substring(0, colon),
-                colon < 0 ? null : Integer.valueOf(model.substring(colon + 1)));
+        ModelCard card = new ModelRepository(repository).resolve(model);
         BackgroundRun.Strain h1 = new BackgroundRun.Strain();
         BackgroundRun.Strain l1 = new BackgroundRun.Strain();
         int rate = 0;

@@ -60,6 +60,12 @@ public final class ModelRepository {
         return l;
     }
 
+    /** A model named as configurations and the CLI name it: {@code name} (its newest version) or {@code name:version}. */
+    public ModelCard resolve(String spec) throws IOException {
+        int colon = spec.indexOf(':');
+        return resolve(colon < 0 ? spec : spec.substring(0, colon), colon < 0 ? null : Integer.valueOf(spec.substring(colon + 1)));
+    }
+
     /** The highest version (pinned == null) or the pinned one, loaded and validated. */
     public ModelCard resolve(String name, Integer pinned) throws IOException {
         List<Integer> v = versions(name);

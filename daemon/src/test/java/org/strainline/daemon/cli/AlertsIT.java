@@ -48,13 +48,6 @@ class AlertsIT {
 
     private static final String BBHNET = "model: bbhnet\nengines: [tensorrt, onnxruntime]\nfarThresholdHz: 1.157e-5\n";
 
-    private void awaitStrain(long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
-            Thread.sleep(200);
-        }
-    }
-
     /**
      * {@code live}: how many of the alerts came from a daemon that kept up with the replay, so that
      * their processing latency is bounded; after a restart the daemon first re-reads its warm-up
@@ -90,7 +83,7 @@ class AlertsIT {
         Process d = DaemonTree.daemon(config, log);
         DaemonTree.awaitLog(log, "strainline running", 60_000);
         assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "2").code());
-        awaitStrain(120_000);
+        t.awaitPublished(N - 1, 120_000);
         d.destroy();
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
@@ -124,7 +117,7 @@ class AlertsIT {
         Process d2 = DaemonTree.daemon(config, log2);
         DaemonTree.awaitLog(log2, "last alert at GPS", 60_000);
         assertEquals(0, Cli.finish(replay).code());
-        awaitStrain(120_000);
+        t.awaitPublished(N - 1, 120_000);
         d2.destroy();
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));

@@ -47,10 +47,7 @@ class BadInputIT {
             Process d = DaemonTree.daemon(config, log);
             DaemonTree.awaitLog(log, "strainline running", 60_000);
             assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "8").code());
-            long end = System.currentTimeMillis() + 90_000;
-            while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
-                Thread.sleep(200);
-            }
+            t.awaitPublished(N - 1, 90_000);
             assertTrue(d.isAlive(), "still running after the faults: " + Files.readString(log));
             d.destroy();
             assertTrue(d.waitFor(30, TimeUnit.SECONDS));

@@ -111,6 +111,14 @@ final class DaemonTree implements AutoCloseable {
         return m;
     }
 
+    /** Waits (up to {@code ms}) until both H1 and L1 have {@code seconds} records in the strain queue. */
+    void awaitPublished(int seconds, long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while ((count("H1") < seconds || count("L1") < seconds) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+    }
+
     int count(String ifo) {
         return published().getOrDefault(ifo, List.of()).size();
     }

@@ -65,10 +65,7 @@ class RunIT {
         Process d = DaemonTree.daemon(config, log);
         DaemonTree.awaitLog(log, "strainline running", 60_000);
         assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "10").code());
-        long end = System.currentTimeMillis() + 90_000;
-        while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
-            Thread.sleep(200);
-        }
+        t.awaitPublished(N - 1, 90_000);
         // every second in; the last one goes out at shutdown (DeepClean's look-ahead), so N - 1 out
         String scraped = scrape(port);
         long until = System.currentTimeMillis() + 10_000;
@@ -154,10 +151,7 @@ class RunIT {
         Process d2 = DaemonTree.daemon(config, log2);
         DaemonTree.awaitLog(log2, "resuming after it", 60_000);
         assertEquals(0, Cli.finish(replay).code());
-        end = System.currentTimeMillis() + 90_000;
-        while ((t.count("H1") < N - 1 || t.count("L1") < N - 1) && System.currentTimeMillis() < end) {
-            Thread.sleep(200);
-        }
+        t.awaitPublished(N - 1, 90_000);
         d2.destroy();
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));
