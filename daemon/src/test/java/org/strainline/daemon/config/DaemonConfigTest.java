@@ -73,6 +73,15 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theReplayConfigurationReadsRecordedFramesFromTheOldest() throws IOException {
+        DaemonConfig c = DaemonConfig.load(Paths.get("..", "config", "replay.yaml"));
+        assertEquals(org.strainline.shm.StartPolicy.OLDEST, c.ingest().start());
+        assertEquals(Paths.get("/data/strainline-replay/frames/lldetchar/L1"), c.ingest().ifos().get(1).streams().get(1).directory());
+        assertEquals(Paths.get("/data/strainline-replay/queues/strain"), c.publish().strainQueue());
+        assertEquals(DEMO.toAbsolutePath().getParent().resolve("../models/repository"), c.repository());
+    }
+
+    @Test
     void withoutAMetricsSectionNothingIsServedAndALineAMinuteIsLogged() throws IOException {
         assertEquals(new DaemonConfig.MetricsConfig(0, "127.0.0.1", 60), DaemonConfig.load(DEMO).metrics());
     }
