@@ -58,9 +58,12 @@ public final class Daemon implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicLong alertsPublished = new java.util.concurrent.atomic.AtomicLong();
     private int metricsPort;
+    private final BbhnetStage.Sink observer;
+    private double alertThreshold = Double.NaN;
 
-    private Daemon(DaemonConfig config) throws Exception {
+    private Daemon(DaemonConfig config, BbhnetStage.Sink observer) throws Exception {
         this.config = config;
+        this.observer = observer;
         this.queue = new StrainQueue(config.publish().strainQueue(), config.publish().channelSuffix());
         this.alerts = config.bbhnet() == null ? null : new AlertQueue(config.publish().alertQueue(), false);
         this.strainRing = config.bbhnet() == null ? null : new StrainRing(4096, 64, 2);
@@ -228,14 +231,21 @@ public final class Daemon implements AutoCloseable {
             @Override
             public void accept(long gpsNs, double logit, double integrated, boolean ready) {
                 clusterer.accept(gpsNs, logit, integrated, ready);
+                if (observer != null) {
+                    observer.accept(gpsNs, logit, integrated, ready);
+                }
             }
 
             @Override
             public void endOfSecond(long gps, long inputPublishedNs, long fileMtimeUnixNs) {
                 clusterer.endOfSecond(gps, inputPublishedNs, fileMtimeUnixNs);
                 ringToSearched.record(System.nanoTime() - inputPublishedNs);
+                if (observer != null) {
+                    observer.endOfSecond(gps, inputPublishedNs, fileMtimeUnixNs);
+                }
             }
         };
+        this.alertThreshold = clusterer.threshold();
         this.bbhnet = new BbhnetStage(card, new TimedEngine(c.engine(), metrics), 4096, b.settings(), timed);
         strainRing.handleEventsWith(bbhnet);
         LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
@@ -329,7 +339,15 @@ public final class Daemon implements AutoCloseable {
 
     /** Builds and starts the daemon. */
     public static Daemon start(DaemonConfig config) throws Exception {
-        Daemon d = new Daemon(config);
+        return start(config, null);
+    }
+
+    /**
+     * Builds and starts the daemon; {@code observer} (may be null) sees BBHnet's detection
+     * statistic as the clustering does, on the BBHnet thread (it must not block).
+     */
+    public static Daemon start(DaemonConfig config, BbhnetStage.Sink observer) throws Exception {
+        Daemon d = new Daemon(config, observer);
         if (d.strainRing != null) {
             d.strainRing.start();
         }
@@ -344,6 +362,11 @@ public final class Daemon implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "strainline running: " + config.ingest().ifos().size() + " IFO(s), strain queue "
                 + config.publish().strainQueue());
         return d;
+    }
+
+    /** The integrated statistic an alert needs (from the FAR threshold and the background); NaN without BBHnet. */
+    public double alertThreshold() {
+        return alertThreshold;
     }
 
     public Ingest ingest() {

@@ -93,6 +93,21 @@ public final class Metrics implements AutoCloseable {
         return l;
     }
 
+    /** One latency series as recorded so far: its name, labels and histogram (nanoseconds). */
+    public record Series(String name, String labels, Histogram histogram) {
+    }
+
+    /** Every latency series, in registration order, with what it has recorded so far. */
+    public synchronized List<Series> latencies() {
+        List<Series> out = new ArrayList<>();
+        for (List<Latency> ls : latencies.values()) {
+            for (Latency l : ls) {
+                out.add(new Series(l.name, l.labels, l.total()));
+            }
+        }
+        return out;
+    }
+
     /** A counter ({@code type} "counter") or gauge family {@code strainline_<name>}. */
     public synchronized void family(String name, String type, String help, Family f) {
         families.add(new Fam(name, type, help, f));

@@ -80,6 +80,11 @@ public final class Injection {
         return networkSnr;
     }
 
+    /** The coalescence GPS time at detector {@code i}. */
+    public double gpsAt(int i) {
+        return tcGps() + delay[i];
+    }
+
     /** The SNR in detector {@code i}. */
     public double snr(int i) {
         return snr[i];
