@@ -217,17 +217,26 @@ public final class Daemon implements AutoCloseable {
         Metrics.Latency fileToAlert = metrics.latency("alert_published", "", "frame file written (mtime) -> alert in the alerts queue");
         Metrics.Latency ringToSearched = metrics.latency("bbhnet_stage", "",
                 "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
+        long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, b.farThresholdHz(), b.refractoryS(), lastEvent, (ns, stat, far, pub, mtime) -> {
-            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels, System.currentTimeMillis() * 1_000_000L, mtime);
+            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels, publishedUnixNs(searching[0]), mtime);
             alerts.append(a);
             alertsPublished.incrementAndGet();
             if (mtime > 0) {
-                fileToAlert.record(a.processingLatencyNs());
+                fileToAlert.record(System.currentTimeMillis() * 1_000_000L - mtime);   // wall time, whatever the records' clock
             }
             LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + ", statistic " + stat + ", FAR " + far + " Hz, "
                     + "latency " + a.totalLatencyNs() / 1e9 + " s");
         });
         BbhnetStage.Sink timed = new BbhnetStage.Sink() {
+            @Override
+            public void beginSecond(long gps) {
+                searching[0] = gps;
+                if (observer != null) {
+                    observer.beginSecond(gps);
+                }
+            }
+
             @Override
             public void accept(long gpsNs, double logit, double integrated, boolean ready) {
                 clusterer.accept(gpsNs, logit, integrated, ready);
@@ -267,7 +276,7 @@ public final class Daemon implements AutoCloseable {
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
                          Metrics.Latency ringToStrain, CleanedFrames files) {
         if (s.gpsS() > newest[0]) {
-            long unixNs = System.currentTimeMillis() * 1_000_000L;
+            long unixNs = publishedUnixNs(s.gpsS());
             queue.append(s, strainChannel, unixNs);
             newest[0] = s.gpsS();
             if (files != null) {
@@ -275,13 +284,22 @@ public final class Daemon implements AutoCloseable {
             }
             ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
             if (s.fileMtimeUnixNs() > 0) {
-                fileToStrain.record(unixNs - s.fileMtimeUnixNs());
+                fileToStrain.record(System.currentTimeMillis() * 1_000_000L - s.fileMtimeUnixNs());
             }
         }
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
             LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
                     + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
         }
+    }
+
+    /**
+     * The time a record is stamped as published: now, or with {@code publish.clock: data} the end
+     * of the GPS second it was made from (so that the same input gives the same queue bytes).
+     */
+    private long publishedUnixNs(long gpsS) {
+        return config.publish().dataClock() ? org.strainline.shm.GpsTime.toUnixS(gpsS + 1) * 1_000_000_000L
+                : System.currentTimeMillis() * 1_000_000L;
     }
 
     /** The newest GPS second published to the strain queue for an IFO (Long.MIN_VALUE: none). */

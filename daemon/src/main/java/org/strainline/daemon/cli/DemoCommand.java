@@ -21,17 +21,15 @@ import org.strainline.daemon.Json;
 import org.strainline.daemon.Metrics;
 import org.strainline.daemon.config.DaemonConfig;
 import org.strainline.daemon.pipeline.BbhnetStage;
-import org.strainline.daemon.pipeline.CleanedSecond;
 import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.StrainQueue;
+import org.strainline.daemon.report.Evaluation;
 import org.strainline.daemon.report.Plots;
+import org.strainline.daemon.report.Published;
 import org.strainline.daemon.report.Recovery;
-import org.strainline.daemon.report.Spectra;
+import org.strainline.daemon.report.StatisticSeries;
 import org.strainline.daemon.sim.Injection;
 import org.strainline.daemon.sim.Simulator;
-import org.strainline.gwf.Frame;
-import org.strainline.gwf.GwfReader;
-import org.strainline.kernels.Resampler;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.IngestCounter;
 import org.strainline.shm.Replay;
@@ -147,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                 Files.createDirectories(st.directory());
             }
         }
-        Observed seen = new Observed(duration * cfg.bbhnet().settings().inferenceRateHz() + 64);
+        StatisticSeries seen = new StatisticSeries(duration * cfg.bbhnet().settings().inferenceRateHz() + 64);
         step(o, "starting the daemon (" + out.resolve("daemon.yaml") + "; its log: " + out.resolve("daemon.log") + ")");
         Daemon d = Daemon.start(cfg, seen);
         Outcome r;
@@ -164,21 +162,13 @@ final class DemoCommand implements Callable<Integer> {
 
         // 3. what it did
         step(o, "results");
-        Report rep = report(o, d, cfg, r, seen, injections, recorded);
+        Evaluation ev = report(o, d, cfg, r, seen, injections, recorded);
         double wall = (System.nanoTime() - t0) / 1e9;
-        o.printf(Locale.ROOT, "%nfigures: %s%nsummary: %s%ndemo finished in %.0f s%n", String.join(", ", rep.figures),
+        o.printf(Locale.ROOT, "%nfigures: %s%nsummary: %s%ndemo finished in %.0f s%n", String.join(", ", ev.figures()),
                 out.resolve("summary.json"), wall);
-        rep.json.put("wall_s", wall);
-        Files.writeString(out.resolve("summary.json"), Json.write(rep.json) + "\n");
-        int failed = 0;
-        o.println();
-        for (String[] c : rep.checks) {
-            o.println((c[0].equals("pass") ? "PASS  " : "FAIL  ") + c[1]);
-            failed += c[0].equals("pass") ? 0 : 1;
-        }
-        o.println(failed == 0 ? "all " + rep.checks.size() + " checks passed" : failed + " of " + rep.checks.size() + " checks failed");
-        o.flush();
-        return failed == 0 ? 0 : Main.EXIT_FAILED;
+        ev.json().put("wall_s", wall);
+        Files.writeString(out.resolve("summary.json"), Json.write(ev.json()) + "\n");
+        return ev.printChecks() == 0 ? 0 : Main.EXIT_FAILED;
     }
 
     /** The installation's root: bin/strainline passes it; else two levels above the jar; else the working directory. */
@@ -234,42 +224,14 @@ final class DemoCommand implements Callable<Integer> {
         return c;
     }
 
-    /** The detection statistic as the daemon computed it (on its BBHnet thread, into preallocated arrays). */
-    static final class Observed implements BbhnetStage.Sink {
-        final double[] gpsS;
-        final double[] stat;
-        volatile int n;
-
-        Observed(int capacity) {
-            gpsS = new double[capacity];
-            stat = new double[capacity];
-        }
-
-        @Override
-        public void accept(long gpsNs, double logit, double integrated, boolean ready) {
-            int i = n;
-            if (ready && i < gpsS.length) {
-                gpsS[i] = gpsNs / 1e9;
-                stat[i] = integrated;
-                n = i + 1;
-            }
-        }
-    }
-
     /** What the queues said while the daemon ran. */
     final class Outcome implements AutoCloseable {
         final StrainQueue strainQ;
         final StrainQueue.Reader strain;
         final AlertQueue alertQ;
         final AlertQueue.Reader alertReader;
-        final Map<String, double[]> cleaned = new LinkedHashMap<>();
-        final Map<String, int[]> flags = new LinkedHashMap<>();
-        final Map<String, int[]> records = new LinkedHashMap<>();   // per second: times published
-        final Map<String, String> model = new LinkedHashMap<>();
-        final List<AlertQueue.Alert> alerts = new ArrayList<>();
+        final Published published;
         final List<Injection> injections;
-        int outOfRange;
-        int rateHz;
         Replay.Summary replay;
 
         Outcome(DaemonConfig cfg, List<Injection> injections) {
@@ -278,57 +240,29 @@ final class DemoCommand implements Callable<Integer> {
             strain = strainQ.reader("start");
             alertQ = new AlertQueue(cfg.publish().alertQueue(), true);
             alertReader = alertQ.reader(false);
+            List<String> ifos = new ArrayList<>();
             for (IfoSpec i : cfg.ingest().ifos()) {
-                flags.put(i.ifo(), new int[duration]);
-                records.put(i.ifo(), new int[duration]);
+                ifos.add(i.ifo());
             }
+            published = new Published(start, duration, ifos);
         }
 
         /** Reads what is new in both queues; returns the number of records read. */
         int drain() {
             int n = 0;
-            while (true) {
-                StrainQueue.Record s = strain.next();
-                if (s == null) {
-                    break;
-                }
+            for (StrainQueue.Record s = strain.next(); s != null; s = strain.next()) {
                 n++;
-                int g = (int) (s.gpsS() - start);
-                int[] rec = records.get(s.ifo());
-                if (rec == null || g < 0 || g >= duration) {
-                    outOfRange++;
-                    continue;
-                }
-                rateHz = s.rateHz();
-                double[] x = cleaned.computeIfAbsent(s.ifo(), k -> new double[duration * s.rateHz()]);
-                float[] v = s.samples();
-                for (int i = 0; i < v.length && i < s.rateHz(); i++) {
-                    x[g * s.rateHz() + i] = v[i];
-                }
-                flags.get(s.ifo())[g] = s.flags();
-                rec[g]++;
-                if (s.model() != null) {
-                    model.put(s.ifo(), s.model());
-                }
+                published.add(s);
             }
-            AlertQueue.Alert a;
-            while ((a = alertReader.next()) != null) {
+            for (AlertQueue.Alert a = alertReader.next(); a != null; a = alertReader.next()) {
                 n++;
-                alerts.add(a);
+                published.add(a);
                 Recovery one = Recovery.match(injections, List.of(a), 1.0, 0);
-                String near = one.found() == 1 ? String.format(Locale.ROOT, "injection found (network SNR %.0f, dt %+.3f s)",
-                        one.matches().stream().filter(m -> m.alert() != null).findFirst().get().injection().networkSnr(),
-                        one.matches().stream().filter(m -> m.alert() != null).findFirst().get().dtS(0)) : "no injection near it";
+                Recovery.Match hit = one.matches().stream().filter(m -> m.alert() != null).findFirst().orElse(null);
+                String near = hit == null ? "no injection near it" : String.format(Locale.ROOT,
+                        "injection found (network SNR %.0f, dt %+.3f s)", hit.injection().networkSnr(), hit.dtS(0));
                 line(String.format(Locale.ROOT, "   alert: GPS %.3f, statistic %.2f, FAR %.2e Hz, latency %.2f s: %s",
                         a.gpsNs() / 1e9, a.statistic(), a.farHz(), a.processingLatencyNs() / 1e9, near));
-            }
-            return n;
-        }
-
-        int published(String ifo) {
-            int n = 0;
-            for (int c : records.get(ifo)) {
-                n += c > 0 ? 1 : 0;
             }
             return n;
         }
@@ -375,8 +309,8 @@ final class DemoCommand implements Callable<Integer> {
             if (terminal ? now - lastLine > 500_000_000L : now - lastLine > 15_000_000_000L) {
                 lastLine = now;
                 String p = String.format(Locale.ROOT, "   replayed %d/%d s; published H1 %d, L1 %d; searched %d; alerts %d",
-                        replayed[0], duration, r.published("H1"), r.published("L1"),
-                        d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED), r.alerts.size());
+                        replayed[0], duration, r.published.published("H1"), r.published.published("L1"),
+                        d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED), r.published.alerts().size());
                 if (terminal) {
                     err.print("\r" + p + "   ");
                     err.flush();
@@ -415,178 +349,46 @@ final class DemoCommand implements Callable<Integer> {
         o.flush();
     }
 
-    /** Figures, checks and summary of one run. */
-    static final class Report {
-        final List<String> figures = new ArrayList<>();
-        final List<String[]> checks = new ArrayList<>();
-        final Map<String, Object> json = new LinkedHashMap<>();
-
-        void check(boolean ok, String what) {
-            checks.add(new String[] {ok ? "pass" : "fail", what});
-        }
-    }
-
-    private Report report(PrintWriter o, Daemon d, DaemonConfig cfg, Outcome r, Observed seen, List<Injection> injections,
-                          Path recorded) throws IOException {
-        Report rep = new Report();
+    private Evaluation report(PrintWriter o, Daemon d, DaemonConfig cfg, Outcome r, StatisticSeries seen, List<Injection> injections,
+                              Path recorded) throws IOException {
         Path figs = out.resolve("figures");
         delete(figs);
         Files.createDirectories(figs);
-        rep.json.put("start", (double) start);
-        rep.json.put("duration_s", (double) duration);
-        rep.json.put("speed", speed);
-
-        // every second accounted for
-        Map<String, Object> secs = new LinkedHashMap<>();
+        Evaluation ev = new Evaluation(o, figs, r.published);
+        ev.json().put("start", (double) start);
+        ev.json().put("duration_s", (double) duration);
+        ev.json().put("speed", speed);
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        Map<String, double[]> raw = new LinkedHashMap<>();
         for (IfoSpec ifo : cfg.ingest().ifos()) {
-            String i = ifo.ifo();
-            int[] rec = r.records.get(i);
-            int once = 0;
-            int twice = 0;
-            int uncleaned = 0;
-            int gated = 0;
-            for (int g = 0; g < duration; g++) {
-                once += rec[g] == 1 ? 1 : 0;
-                twice += rec[g] > 1 ? 1 : 0;
-                uncleaned += (r.flags.get(i)[g] & CleanedSecond.UNCLEANED) != 0 ? 1 : 0;
-                gated += (r.flags.get(i)[g] & CleanedSecond.GATED) != 0 ? 1 : 0;
-            }
-            long dropped = 0;
+            long n = 0;
             for (IngestCounter k : new IngestCounter[] {IngestCounter.SECONDS_DROPPED_GAP_POLICY, IngestCounter.SECONDS_DROPPED_RING_FULL}) {
-                dropped += d.ingest().counters(i).get(k);
+                n += d.ingest().counters(ifo.ifo()).get(k);
             }
-            o.printf(Locale.ROOT, "%s: %d of %d seconds in the strain queue (%d cleaned by %s, %d raw while DeepClean warmed up or"
-                            + " at the end, %d gated), %d published twice, %d dropped%n", i, once + twice, duration,
-                    once + twice - uncleaned - gated, r.model.getOrDefault(i, "-"), uncleaned, gated, twice, dropped);
-            rep.check(once == duration && twice == 0 && dropped == 0, i + ": every one of the " + duration
-                    + " seconds published exactly once (" + once + " once, " + twice + " twice, " + (duration - once - twice)
-                    + " missing)");
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("published", (double) (once + twice));
-            m.put("twice", (double) twice);
-            m.put("uncleaned", (double) uncleaned);
-            m.put("gated", (double) gated);
-            m.put("dropped", (double) dropped);
-            secs.put(i, m);
+            dropped.put(ifo.ifo(), n);
+            if (r.published.rateHz() > 0) {
+                org.strainline.shm.StreamSpec st = ifo.streams().get(0);   // as replayed: the recorded files
+                raw.put(ifo.ifo(), r.published.raw(new org.strainline.shm.StreamSpec(st.name(), recorded.resolve("kafka/" + ifo.ifo()),
+                        st.prefix(), st.channels()), ifo.ifo() + ":GDS-CALIB_STRAIN", r.published.rateHz()));
+            }
         }
-        rep.json.put("seconds", secs);
+        ev.seconds(dropped);
+        ev.cleaning(raw);
+        Recovery rec = ev.alerts(injections, d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED), cfg.bbhnet().farThresholdHz(),
+                d.alertThreshold(), 0.8);
+        ev.check(rec.falseAlarms().isEmpty(), String.format(Locale.ROOT, "no false alarms (%d; %s expected at the threshold's FAR)",
+                rec.falseAlarms().size(), ((Map<?, ?>) ev.json().get("alerts")).get("expected_false")));
+        ev.statistic(seen, d.alertThreshold(), injections);
+        latencies(ev, d.metrics().latencies());
+        return ev;
+    }
 
-        // cleaning: raw (through the daemon's resampler) against cleaned, over the longest cleaned span
-        Map<String, Spectra> spectra = new LinkedHashMap<>();
-        Map<String, Object> clean = new LinkedHashMap<>();
-        for (IfoSpec ifo : cfg.ingest().ifos()) {
-            String i = ifo.ifo();
-            double[] c = r.cleaned.get(i);
-            if (c == null) {
-                rep.check(false, i + ": no cleaned strain in the queue");
-                continue;
-            }
-            int rate = r.rateHz;
-            int[] span = longestCleaned(r.flags.get(i), r.records.get(i));
-            if (span[1] - span[0] < 2 * Spectra.SEGMENT_S) {
-                rep.check(false, i + ": fewer than " + 2 * Spectra.SEGMENT_S + " contiguous cleaned seconds");
-                continue;
-            }
-            double[] raw = raw(recorded, i, rate);
-            Spectra s = Spectra.of(raw, c, span[0] * rate, (span[1] - span[0]) * rate, rate);
-            spectra.put(i, s);
-            double at60 = s.reductionAt(60);
-            double band = 1 / s.ratio(58, 62);
-            double away = s.ratio(20, 1000, 50, 70);
-            double skirts = s.ratio(50, 70, 58, 62);
-            double[] worst = s.worst(20, 1000, 58, 62);
-            o.printf(Locale.ROOT, "%s: ASD at 60 Hz reduced %.1f x (58-62 Hz: %.1f x); cleaned/raw 20-1000 Hz away from 50-70 Hz"
-                    + " %.4f, 50-58 + 62-70 Hz %.3f, the most in one bin outside 58-62 Hz %.2f at %.2f Hz (over %d s)%n", i, at60,
-                    band, away, skirts, worst[1], worst[0], span[1] - span[0]);
-            rep.check(at60 >= 10, String.format(Locale.ROOT, "%s: the 60 Hz line reduced at least 10 x (%.1f x)", i, at60));
-            rep.check(Math.abs(away - 1) <= 0.02, String.format(Locale.ROOT,
-                    "%s: the spectrum away from the line unchanged within 2%% (20-1000 Hz less 50-70 Hz: %.4f)", i, away));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("reduction_60hz", at60);
-            m.put("reduction_58_62hz", band);
-            m.put("ratio_20_1000hz_outside_50_70hz", away);
-            m.put("ratio_50_70hz_outside_58_62hz", skirts);
-            m.put("worst_bin_outside_58_62hz", List.of(worst[0], worst[1]));
-            m.put("span_s", (double) (span[1] - span[0]));
-            clean.put(i, m);
-            rep.figures.add(Plots.asd(figs.resolve("asd-" + i + "-60hz.png"), i, s, 40, 80, false).getFileName().toString());
-            rep.figures.add(Plots.asd(figs.resolve("asd-" + i + ".png"), i, s, 10, rate / 2.0 * 0.9, true).getFileName().toString());
-        }
-        if (!spectra.isEmpty()) {
-            rep.figures.add(Plots.asdRatio(figs.resolve("asd-ratio.png"), spectra, 10, r.rateHz / 2.0 * 0.9).getFileName().toString());
-        }
-        rep.json.put("cleaning", clean);
-
-        // alerts against the injections
-        Recovery rec = Recovery.match(injections, r.alerts, 1.0, 0);
-        long searched = d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED);
-        double expectedFalse = searched * cfg.bbhnet().farThresholdHz();
-        o.printf(Locale.ROOT, "BBHnet: %d s searched, alert threshold %.2f (FAR %.2e Hz); %d alerts%n", searched, d.alertThreshold(),
-                cfg.bbhnet().farThresholdHz(), r.alerts.size());
-        List<Object> inj = new ArrayList<>();
-        for (Recovery.Match m : rec.matches()) {
-            Injection x = m.injection();
-            if (m.alert() != null) {
-                o.printf(Locale.ROOT, "   found   injection GPS %.3f (H1), network SNR %.0f: alert statistic %.2f, FAR %.2e Hz, dt %+.3f s%n",
-                        x.gpsAt(0), x.networkSnr(), m.alert().statistic(), m.alert().farHz(), m.dtS(0));
-            } else {
-                o.printf(Locale.ROOT, "   MISSED  injection GPS %.3f (H1), network SNR %.0f%n", x.gpsAt(0), x.networkSnr());
-            }
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("gps_h1", x.gpsAt(0));
-            j.put("network_snr", x.networkSnr());
-            j.put("found", m.alert() != null);
-            if (m.alert() != null) {
-                j.put("statistic", m.alert().statistic());
-                j.put("far_hz", m.alert().farHz());
-                j.put("dt_s", m.dtS(0));
-            }
-            inj.add(j);
-        }
-        for (AlertQueue.Alert a : rec.falseAlarms()) {
-            o.printf(Locale.ROOT, "   FALSE   alert GPS %.3f, statistic %.2f, FAR %.2e Hz (no injection within 1 s)%n", a.gpsNs() / 1e9,
-                    a.statistic(), a.farHz());
-        }
-        o.printf(Locale.ROOT, "   found %d, missed %d, false %d (expected false alarms: %.3f)%n", rec.found(), rec.missed(),
-                rec.falseAlarms().size(), expectedFalse);
-        int need = (int) Math.ceil(0.8 * injections.size());
-        rep.check(rec.found() >= need, "BBHnet found at least 80% of the injections (" + rec.found() + " of " + injections.size() + ")");
-        rep.check(rec.falseAlarms().isEmpty(), String.format(Locale.ROOT,
-                "no false alarms (%d; %.3f expected at the threshold's FAR)", rec.falseAlarms().size(), expectedFalse));
-        rep.check(rec.found() == 0 || rec.maxAbsDtS() <= 0.5, String.format(Locale.ROOT,
-                "alert times within 0.5 s of the injected mergers (worst %.3f s)", rec.maxAbsDtS()));
-        Map<String, Object> al = new LinkedHashMap<>();
-        al.put("searched_s", (double) searched);
-        al.put("threshold", d.alertThreshold());
-        al.put("far_threshold_hz", cfg.bbhnet().farThresholdHz());
-        al.put("found", (double) rec.found());
-        al.put("missed", (double) rec.missed());
-        al.put("false", (double) rec.falseAlarms().size());
-        al.put("expected_false", expectedFalse);
-        al.put("injections", inj);
-        rep.json.put("alerts", al);
-        double[] injT = new double[injections.size()];
-        for (int k = 0; k < injT.length; k++) {
-            injT[k] = injections.get(k).gpsAt(0) - start;
-        }
-        double[] aT = new double[r.alerts.size()];
-        double[] aS = new double[r.alerts.size()];
-        for (int k = 0; k < aT.length; k++) {
-            aT[k] = r.alerts.get(k).gpsNs() / 1e9 - start;
-            aS[k] = r.alerts.get(k).statistic();
-        }
-        double[] t = new double[seen.n];
-        for (int k = 0; k < t.length; k++) {
-            t[k] = seen.gpsS[k] - start;
-        }
-        rep.figures.add(Plots.statistic(figs.resolve("statistic.png"), start, t, seen.stat, t.length, d.alertThreshold(), injT, aT, aS)
-                .getFileName().toString());
-
-        // latencies per stage
-        List<Metrics.Series> series = d.metrics().latencies();
-        o.println("latency per stage (ms; at " + speed + " x real time the 1-s DeepClean look-ahead costs " + lookahead() + " s of"
+    /** p50/p99/max per latency series, and their distributions as figures. */
+    private void latencies(Evaluation ev, List<Metrics.Series> series) throws IOException {
+        ev.heading("Latency");
+        ev.line("latency per stage (ms; at " + speed + " x real time the 1-s DeepClean look-ahead costs " + lookahead() + " s of"
                 + " wall time)");
-        o.printf(Locale.ROOT, "   %-52s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "count");
+        ev.line(String.format(Locale.ROOT, "   %-52s %8s %8s %8s %8s", "", "p50", "p99", "max", "count"));
         Map<String, Object> lat = new LinkedHashMap<>();
         List<String> names = Plots.names(series);
         List<Histogram> stageH = new ArrayList<>();
@@ -601,27 +403,20 @@ final class DemoCommand implements Callable<Integer> {
             double p50 = h.getValueAtPercentile(50) / 1e6;
             double p99 = h.getValueAtPercentile(99) / 1e6;
             double max = h.getMaxValue() / 1e6;
-            o.printf(Locale.ROOT, "   %-52s %8.1f %8.1f %8.1f %8d%n", names.get(k), p50, p99, max, h.getTotalCount());
+            ev.line(String.format(Locale.ROOT, "   %-52s %8.1f %8.1f %8.1f %8d", names.get(k), p50, p99, max, h.getTotalCount()));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("p50_ms", p50);
             m.put("p99_ms", p99);
             m.put("max_ms", max);
             m.put("count", (double) h.getTotalCount());
             lat.put(names.get(k), m);
-            if (series.get(k).name().equals("engine_run")) {
-                engineH.add(h);
-                engineN.add(names.get(k));
-            } else {
-                stageH.add(h);
-                stageN.add(names.get(k));
-            }
+            boolean engine = series.get(k).name().equals("engine_run");
+            (engine ? engineH : stageH).add(h);
+            (engine ? engineN : stageN).add(names.get(k));
         }
-        rep.json.put("latency", lat);
-        rep.figures.add(Plots.latency(figs.resolve("latency-stages.png"), "Latency per stage", stageN, stageH).getFileName().toString());
-        rep.figures.add(Plots.latency(figs.resolve("latency-engines.png"), "Engine run time per batch", engineN, engineH).getFileName()
-                .toString());
-        rep.check(r.outOfRange == 0, "no record outside the replayed GPS span (" + r.outOfRange + ")");
-        return rep;
+        ev.json().put("latency", lat);
+        ev.figure(Plots.latency(ev.figuresDir().resolve("latency-stages.png"), "Latency per stage", stageN, stageH));
+        ev.figure(Plots.latency(ev.figuresDir().resolve("latency-engines.png"), "Engine run time per batch", engineN, engineH));
     }
 
     private String lookahead() {
@@ -632,38 +427,6 @@ final class DemoCommand implements Callable<Integer> {
             p = 1;
         }
         return Double.isInfinite(p) ? "no" : String.format(Locale.ROOT, "%.2f", 1 / p);
-    }
-
-    /** The longest run of seconds published once and cleaned (not raw, gated, invalid or not ready): [from, to). */
-    static int[] longestCleaned(int[] flags, int[] records) {
-        int bad = CleanedSecond.UNCLEANED | CleanedSecond.GATED | CleanedSecond.INVALID | CleanedSecond.NOT_READY;
-        int best = 0;
-        int bestFrom = 0;
-        int from = 0;
-        for (int g = 0; g <= flags.length; g++) {
-            boolean ok = g < flags.length && records[g] == 1 && (flags[g] & bad) == 0;
-            if (!ok) {
-                if (g - from > best) {
-                    best = g - from;
-                    bestFrom = from;
-                }
-                from = g + 1;
-            }
-        }
-        return new int[] {bestFrom, bestFrom + best};
-    }
-
-    /** The recorded raw strain of an IFO, decimated to {@code rate} by the daemon's resampler design, from the first second on. */
-    private double[] raw(Path recorded, String ifo, int rate) throws IOException {
-        Resampler rs = new Resampler(16384, rate, 16384);
-        double[] x = new double[duration * rate];
-        String channel = ifo + ":GDS-CALIB_STRAIN";
-        for (int g = 0; g < duration; g++) {
-            Path f = recorded.resolve("kafka/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft-" + (start + g) + "-1.gwf");
-            Frame fr = GwfReader.read(f).frames().get(0);
-            rs.process(fr.channel(channel).data().toDoubles(), 0, 16384, x, g * rate);
-        }
-        return x;
     }
 
     /** Sends the daemon's log (Logback) to a file; the terminal keeps errors only. */

@@ -42,7 +42,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     }
 
     /** Where the results go. */
-    public record Publish(Path strainQueue, Path alertQueue, String channelSuffix, Frames frames) {
+    public record Publish(Path strainQueue, Path alertQueue, String channelSuffix, Frames frames, boolean dataClock) {
     }
 
     /** Cleaned 1-s GWF files per IFO in {@code directory/<IFO>/} (null: none written). */
@@ -79,7 +79,11 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         DeepClean dc = deepclean(root.map("deepclean"), ingest);
         Bbhnet bbh = root.has("bbhnet") ? bbhnet(root.map("bbhnet"), ingest, base) : null;
         Node pub = root.map("publish");
-        pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix", "frames"));
+        pub.only(Set.of("strainQueue", "alertQueue", "channelSuffix", "frames", "clock"));
+        String clock = pub.string("clock", "wall");
+        if (!clock.equals("wall") && !clock.equals("data")) {
+            throw pub.problem("clock", "must be wall or data, got " + clock);
+        }
         Frames frames = null;
         if (pub.has("frames")) {
             Node fr = pub.map("frames");
@@ -96,7 +100,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         }
         Publish publish = new Publish(base.resolve(pub.string("strainQueue", "queues/strain")),
                 base.resolve(pub.string("alertQueue", "queues/alerts")), pub.string("channelSuffix", "_DEEPCLEAN_PRODUCTION_OUT_DQ"),
-                frames);
+                frames, clock.equals("data"));
         Node met = root.map("metrics");
         met.only(Set.of("port", "address", "logIntervalS"));
         int port = (int) met.number("port", 0);

@@ -53,6 +53,10 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
          */
         void accept(long gpsNs, double logit, double integrated, boolean ready);
 
+        /** Before the values of searched second {@code gps}. */
+        default void beginSecond(long gps) {
+        }
+
         /**
          * After each searched second's values: the GPS second, when its newer input was published to
          * the ingest ring (nanoTime), and the latest modification time of its frame files (Unix ns).
@@ -283,6 +287,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             return;
         }
         FloatBuffer outs = engine.output();
+        sink.beginSecond(gps);
         long newestNs = firstGps * 1_000_000_000L + samplesIn * 1_000_000_000L / fs;   // GPS of the newest sample's end
         for (int b = 0; b < batch; b++) {
             double logit = outs.get(b);

@@ -100,6 +100,21 @@ public final class Injection {
     }
 
     /**
+     * Detector {@code i}'s signal over GPS seconds {@code [fromGps, fromGps + seconds)} at
+     * {@code fs}, added to {@code x[0 ..)} (the injected waveform, for matched filtering).
+     */
+    public void render(int i, long fromGps, int seconds, int fs, double[] x) {
+        for (int g = 0; g < seconds; g++) {
+            add(i, fromGps + g, fs, x, g * fs);
+        }
+    }
+
+    /** Seconds from the signal's first sample to the merger. */
+    public double durationS() {
+        return chirp.tauStart();
+    }
+
+    /**
      * Adds detector {@code i}'s signal to {@code x[off .. off + fs)}, the samples of GPS second
      * {@code gps} at rate {@code fs}.
      */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.pipeline.CleanedSecond;
+import org.strainline.daemon.report.Published;
 
 class DemoCommandTest {
     @Test
@@ -16,10 +17,10 @@ class DemoCommandTest {
         int g = CleanedSecond.GATED;
         int[] flags = {u, u, 0, 0, 0, g, 0, 0, 0, 0, 0, 0, u};
         int[] recs = {1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1};
-        assertArrayEquals(new int[] {2, 5}, DemoCommand.longestCleaned(flags, recs), "a second published twice breaks a span too");
+        assertArrayEquals(new int[] {2, 5}, Published.longestCleaned(flags, recs), "a second published twice breaks a span too");
         recs[8] = 1;
-        assertArrayEquals(new int[] {6, 12}, DemoCommand.longestCleaned(flags, recs));
-        assertArrayEquals(new int[] {0, 0}, DemoCommand.longestCleaned(new int[] {u, u}, new int[] {1, 1}));
+        assertArrayEquals(new int[] {6, 12}, Published.longestCleaned(flags, recs));
+        assertArrayEquals(new int[] {0, 0}, Published.longestCleaned(new int[] {u, u}, new int[] {1, 1}));
     }
 
     @Test
