@@ -55,6 +55,24 @@ public final class OverlapAggregator {
         return emitted;
     }
 
+    /**
+     * Writes the provisional means of the {@link #latency()} samples after the released ones (the
+     * samples {@code [nextOutput(), nextOutput() + latency)}: each the mean of the predictions
+     * received so far that cover it, fewer than it will have when released) into {@code out}
+     * from {@code outOffset}, without releasing them. Returns the number written ({@code latency},
+     * or 0 before the first window).
+     */
+    public int provisional(FloatBuffer out, int outOffset) {
+        if (emitted == Long.MIN_VALUE) {
+            return 0;
+        }
+        for (int k = 0; k < latency; k++) {
+            int i = (int) Math.floorMod(emitted + k, (long) length);
+            out.put(outOffset + k, count[i] == 0 ? 0f : (float) (sum[i] / count[i]));
+        }
+        return latency;
+    }
+
     /** Forgets everything. */
     public void reset() {
         java.util.Arrays.fill(sum, 0);

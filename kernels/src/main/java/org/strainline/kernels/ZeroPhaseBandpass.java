@@ -21,6 +21,11 @@ import java.nio.FloatBuffer;
  * this span's: the output is continuous across blocks. J = 0 leaves each block exactly the span's
  * filter output.
  *
+ * <p>An {@code extension} of E samples carries the span past the look-ahead with provisional
+ * values given with each block (DeepClean: the predictions not yet fully aggregated, which come
+ * at no latency): the span's tapered end, and the filter transients it starts, move E samples
+ * further from the block, for the same latency. They are used for that call only.
+ *
  * <p>The stream starts as if preceded by zeros. Allocation free; owned by one thread.
  */
 public final class ZeroPhaseBandpass {
@@ -37,6 +42,7 @@ public final class ZeroPhaseBandpass {
     private final int join;
     private final double[] joinRamp;
     private final double[] ahead;
+    private final int extension;
     private boolean haveAhead;
 
     /**
@@ -55,6 +61,18 @@ public final class ZeroPhaseBandpass {
      *             (0 to {@code min(lookahead, block)})
      */
     public ZeroPhaseBandpass(Sos sos, int history, int lookahead, int taper, int block, int join) {
+        this(sos, history, lookahead, taper, block, join, 0);
+    }
+
+    /**
+     * @param extension provisional samples after the look-ahead in each span, given with each
+     *                  block ({@link #process(FloatBuffer, int, FloatBuffer, int, FloatBuffer, int)})
+     */
+    public ZeroPhaseBandpass(Sos sos, int history, int lookahead, int taper, int block, int join, int extension) {
+        if (extension < 0) {
+            throw new IllegalArgumentException("extension " + extension + " must be >= 0");
+        }
+        this.extension = extension;
         if (join < 0 || join > lookahead || join > block) {
             throw new IllegalArgumentException("join " + join + " must be between 0 and the look-ahead (" + lookahead
                     + ") and the block (" + block + ")");
@@ -76,13 +94,13 @@ public final class ZeroPhaseBandpass {
         this.taper = taper;
         this.block = block;
         this.recent = new double[len];
-        this.span = new double[len];
-        this.filtered = new double[len];
+        this.span = new double[len + extension];
+        this.filtered = new double[len + extension];
         this.ramp = new double[taper];
         for (int i = 0; i < taper; i++) {
             ramp[i] = 0.5 * (1 - Math.cos(Math.PI * i / taper));
         }
-        this.work = sos.work(len);
+        this.work = sos.work(len + extension);
     }
 
     public int lookahead() {
@@ -97,6 +115,10 @@ public final class ZeroPhaseBandpass {
         return join;
     }
 
+    public int extension() {
+        return extension;
+    }
+
     /** Forgets the past (zeros). */
     public void reset() {
         java.util.Arrays.fill(recent, 0);
@@ -108,17 +130,32 @@ public final class ZeroPhaseBandpass {
      * filtered block that ends {@code lookahead} samples before them into {@code out}.
      */
     public void process(FloatBuffer in, int inOffset, FloatBuffer out, int outOffset) {
+        if (extension > 0) {
+            throw new IllegalStateException("this band-pass takes " + extension + " provisional samples with each block");
+        }
+        process(in, inOffset, null, 0, out, outOffset);
+    }
+
+    /**
+     * As {@link #process(FloatBuffer, int, FloatBuffer, int)}, with the {@link #extension()}
+     * provisional samples that follow the newest block in {@code ext} (from {@code extOffset}).
+     */
+    public void process(FloatBuffer in, int inOffset, FloatBuffer ext, int extOffset, FloatBuffer out, int outOffset) {
         int len = recent.length;
         System.arraycopy(recent, block, recent, 0, len - block);
         for (int i = 0; i < block; i++) {
             recent[len - block + i] = in.get(inOffset + i);
         }
         System.arraycopy(recent, 0, span, 0, len);
+        for (int i = 0; i < extension; i++) {
+            span[len + i] = ext.get(extOffset + i);
+        }
+        int total = len + extension;
         for (int i = 0; i < taper; i++) {
             span[i] *= ramp[i];
-            span[len - 1 - i] *= ramp[i];
+            span[total - 1 - i] *= ramp[i];
         }
-        sos.filtfilt(span, 0, len, filtered, 0, work);
+        sos.filtfilt(span, 0, total, filtered, 0, work);
         for (int i = 0; i < block; i++) {
             double y = filtered[history + i];
             if (i < join && haveAhead) {

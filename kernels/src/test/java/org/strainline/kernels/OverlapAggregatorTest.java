@@ -60,6 +60,39 @@ class OverlapAggregatorTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 16, 56})
+    void provisionalSamplesAreTheMeansSoFarOfTheSamplesNotYetReleased(int latency) {
+        OverlapAggregator agg = new OverlapAggregator(K, S, latency);
+        FloatBuffer p = FloatBuffer.allocate(K);
+        FloatBuffer out = FloatBuffer.allocate(K);
+        FloatBuffer prov = FloatBuffer.allocate(K + 1);
+        assertEquals(0, agg.provisional(prov, 0), "nothing before the first window");
+        for (int w = 0; w < 20; w++) {
+            for (int i = 0; i < K; i++) {
+                p.put(i, w);   // window w predicts w everywhere
+            }
+            long end = E0 + (long) w * S;
+            agg.add(p, 0, 1, end, out, 0);
+            long next = agg.nextOutput();
+            assertEquals(end - latency, next);
+            assertEquals(latency, agg.provisional(prov, 1), "window " + w);
+            for (int k = 0; k < latency; k++) {
+                long t = next + k;
+                double sum = 0;
+                int c = 0;
+                for (int v = 0; v <= w; v++) {
+                    long e = E0 + (long) v * S;
+                    if (t >= e - K && t < e) {
+                        sum += v;
+                        c++;
+                    }
+                }
+                assertEquals(sum / c, prov.get(1 + k), 1e-6, "window " + w + ", sample " + t);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void discontinuitiesAndImpossibleLatenciesAreRefused() {
         OverlapAggregator agg = new OverlapAggregator(K, S, 8);

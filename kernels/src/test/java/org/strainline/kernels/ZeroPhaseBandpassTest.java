@@ -72,16 +72,30 @@ class ZeroPhaseBandpassTest {
 
     /** A wandering 60 Hz line in noise, streamed in 1-s blocks; the error against the offline filter of the whole record. */
     private static double[] streamError(int join, double[] x, double[] offline) {
-        ZeroPhaseBandpass zp = new ZeroPhaseBandpass(Sos.butterBandpass(8, 58, 62, FS), 4 * FS, FS / 2, FS / 2, FS, join);
+        return streamError(join, 0, 0, x, offline);
+    }
+
+    /**
+     * The same with an extension of {@code ext} provisional samples: the true continuation with
+     * {@code extNoise} relative error, as an aggregation's provisional means are.
+     */
+    private static double[] streamError(int join, int ext, double extNoise, double[] x, double[] offline) {
+        ZeroPhaseBandpass zp = new ZeroPhaseBandpass(Sos.butterBandpass(8, 58, 62, FS), 4 * FS, FS / 2, FS / 2, FS, join, ext);
         FloatBuffer in = FloatBuffer.allocate(FS);
         FloatBuffer out = FloatBuffer.allocate(FS);
+        FloatBuffer more = FloatBuffer.allocate(Math.max(1, ext));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
         int blocks = x.length / FS;
         double[] err = new double[x.length];
         for (int k = 0; k < blocks; k++) {
             for (int i = 0; i < FS; i++) {
                 in.put(i, (float) x[k * FS + i]);
             }
-            zp.process(in, 0, out, 0);
+            for (int i = 0; i < ext; i++) {
+                int at = (k + 1) * FS + i;
+                more.put(i, (float) ((at < x.length ? x[at] : 0) * (1 + extNoise * (r.nextDouble() - 0.5))));
+            }
+            zp.process(in, 0, more, 0, out, 0);
             int start = k * FS - FS / 2;   // the block that ends lookahead samples before the newest
             for (int i = 0; i < FS && start >= 0; i++) {
                 err[start + i] = out.get(i) - offline[start + i];
@@ -139,6 +153,35 @@ class ZeroPhaseBandpassTest {
     }
 
     @Test
+    void provisionalSamplesPastTheLookAheadBringTheStreamCloserToTheOfflineFilterInAndAroundTheBand() {
+        int n = 60 * FS;
+        double[] x = new double[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / FS;
+            double mod = 1 + 0.3 * Math.sin(2 * Math.PI * 2.3 * t + 0.5) + 0.2 * Math.sin(2 * Math.PI * 3.7 * t);   // ASC-like sidebands
+            x[i] = mod * Math.sin(2 * Math.PI * 60 * t + 0.3 * Math.sin(2 * Math.PI * 0.07 * t)) + 0.005 * r.nextGaussian();
+        }
+        Sos sos = Sos.butterBandpass(8, 58, 62, FS);
+        double[] offline = new double[n];
+        sos.filtfilt(x, 0, n, offline, 0, sos.work(n));
+        Welch w = new Welch(4 * FS, FS, Welch.Average.MEAN, 64);
+        double[] before = new double[w.bins()];
+        double[] after = new double[w.bins()];
+        int from = 8 * FS;
+        int len = 48 * FS;
+        w.psd(streamError(FS / 4, x, offline), from, len, before);
+        w.psd(streamError(FS / 2, FS / 2, 0.2, x, offline), from, len, after);
+        for (double[] band : new double[][] {{54, 56}, {59, 61}, {64, 66}, {56.5, 57.5}}) {
+            double b = bandRms(w, before, band[0], band[1]);
+            double a = bandRms(w, after, band[0], band[1]);
+            assertTrue(a < b / (band[0] == 56.5 ? 3 : 10), band[0] + "-" + band[1] + " Hz: error " + a + " with half a second of"
+                    + " provisional samples, " + b + " without");
+        }
+        assertEquals(FS / 2, new ZeroPhaseBandpass(sos, 4 * FS, FS / 2, FS / 2, FS, FS / 2, FS / 2).extension());
+    }
+
+    @Test
     void aBlockAllocatesNothing() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ZeroPhaseBandpass zp = new ZeroPhaseBandpass(Sos.butterBandpass(8, 58, 62, FS), 4 * FS, FS, FS / 2, FS);
@@ -153,5 +196,16 @@ class ZeroPhaseBandpassTest {
         }
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
         assertTrue(bytes < 1000, "allocated " + bytes);
+        ZeroPhaseBandpass ext = new ZeroPhaseBandpass(Sos.butterBandpass(8, 58, 62, FS), 4 * FS, FS / 2, FS / 2, FS, FS / 2, FS / 2);
+        FloatBuffer more = FloatBuffer.allocate(FS / 2);
+        for (int i = 0; i < 20; i++) {
+            ext.process(in, 0, more, 0, out, 0);
+        }
+        before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 50; i++) {
+            ext.process(in, 0, more, 0, out, 0);
+        }
+        bytes = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(bytes < 1000, "with an extension: allocated " + bytes);
     }
 }

@@ -26,8 +26,9 @@ import org.strainline.shm.SecondKind;
  * DeepClean for one IFO, as a consumer of the IFO's ring: each second's witnesses are resampled to
  * the model's rate and scaled into the snapshot, whose batch of overlapping windows (one every
  * {@code fs / inferenceRate} samples) goes straight into the engine's input; the predictions are
- * averaged over the aggregation latency, un-scaled, band-passed (zero-phase, over history and a
- * look-ahead) and subtracted from the equally resampled strain. The output lags the input by the
+ * averaged over the aggregation latency, un-scaled, band-passed (zero-phase, over history, a
+ * look-ahead, and past it the aggregation's provisional samples, so that the span's tapered end
+ * and its transients stay clear of the second) and subtracted from the equally resampled strain. The output lags the input by the
  * aggregation latency plus the band-pass look-ahead, which together must be whole seconds: the
  * second handed in at GPS {@code g} completes the cleaned second {@code g - lag}.
  *
@@ -62,7 +63,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
                            double historyS, double lookaheadS, double taperS, double gateSpanS, double crossfadeS,
                            double joinS) {
         public static Settings defaults() {
-            return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5, 0.25);
+            return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5, 0.5);
         }
     }
 
@@ -97,6 +98,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final ZeroPhaseBandpass bandpass;
     private final FloatBuffer staging;
     private final FloatBuffer released;
+    private final FloatBuffer provisional;   // the aggregation's not yet final samples after the released ones
     private final FloatBuffer noise;
     private final int warmSeconds;
     // seconds in flight: raw strain at fs and the input's metadata, oldest first
@@ -174,9 +176,10 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         this.aggregator = new OverlapAggregator(k, stride, latency);
         this.bandpass = new ZeroPhaseBandpass(Sos.butterBandpass(8, s.bandLowHz(), s.bandHighHz(), fs),
                 (int) Math.round(s.historyS() * fs), lookahead, (int) Math.round(s.taperS() * fs), fs,
-                (int) Math.round(s.joinS() * fs));
+                (int) Math.round(s.joinS() * fs), latency);
         this.staging = direct(channels * fs);
         this.released = direct(fs);
+        this.provisional = direct(Math.max(1, latency));
         this.noise = direct(fs);
         // cleaned once the snapshot is full, the aggregation has caught up and the band-pass history holds data
         this.warmSeconds = (int) Math.ceil((k + (batch - 1.0) * stride) / fs) + lagS + (int) Math.ceil(s.historyS());
@@ -261,7 +264,12 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
                     for (int i = 0; i < fs; i++) {
                         released.put(i, released.get(i) * strainStd + strainMean);
                     }
-                    bandpass.process(released, 0, noise, 0);
+                    // the band-pass span runs on over the provisional samples: its tapered end, further from this second
+                    int p = aggregator.provisional(provisional, 0);
+                    for (int i = 0; i < p; i++) {
+                        provisional.put(i, provisional.get(i) * strainStd + strainMean);
+                    }
+                    bandpass.process(released, 0, provisional, 0, noise, 0);
                     haveNoise = true;
                 }
             }
