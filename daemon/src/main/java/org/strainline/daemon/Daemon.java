@@ -100,8 +100,9 @@ public final class Daemon implements AutoCloseable {
                 if (files != null) {
                     frameFiles.put(ifo.ifo(), files);
                 }
+                int order = stages.size();   // this IFO's place in the strain queue's order of a data-clock run
                 DeepCleanStage stage = new DeepCleanStage(ifo, card, new TimedEngine(c.engine(), metrics), config.deepclean().settings(),
-                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files));
+                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files, order));
                 stages.put(ifo.ifo(), stage);
                 if (newest[0] != Long.MIN_VALUE) {
                     resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds() - bbhWarm);
@@ -274,11 +275,17 @@ public final class Daemon implements AutoCloseable {
      * published it (a restart re-reads earlier seconds to warm the stages up).
      */
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
-                         Metrics.Latency ringToStrain, CleanedFrames files) {
+                         Metrics.Latency ringToStrain, CleanedFrames files, int order) {
         if (s.gpsS() > newest[0]) {
+            if (config.publish().dataClock()) {
+                awaitTurn(order, s.gpsS());
+            }
             long unixNs = publishedUnixNs(s.gpsS());
             queue.append(s, strainChannel, unixNs);
             newest[0] = s.gpsS();
+            if (config.publish().dataClock() && appended.get(order) != Long.MAX_VALUE) {
+                appended.set(order, s.gpsS());
+            }
             if (files != null) {
                 files.write(s);
             }
@@ -290,6 +297,45 @@ public final class Daemon implements AutoCloseable {
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
             LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
                     + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
+        }
+    }
+
+    /** With {@code publish.clock: data}: per IFO (in configuration order) the newest GPS second appended to the strain queue. */
+    private final java.util.concurrent.atomic.AtomicLongArray appended = new java.util.concurrent.atomic.AtomicLongArray(16);
+
+    {
+        for (int i = 0; i < appended.length(); i++) {
+            appended.set(i, Long.MIN_VALUE);
+        }
+    }
+
+    /**
+     * With {@code publish.clock: data} the strain queue's records go in (GPS second, IFO) order
+     * whatever the stages' relative speed, so that the same input gives the same queue bytes: IFO
+     * {@code order} appends second {@code gps} once every IFO before it has appended that second and
+     * every IFO after it the one before (its first record waits for none after it). An IFO that stays behind for 10 s (a stream ended, a
+     * second it dropped) is not waited for again.
+     */
+    private void awaitTurn(int order, long gps) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int n = stages.size();
+        for (int j = 0; j < n; j++) {
+            if (j == order) {
+                continue;
+            }
+            if (j > order && appended.get(order) == Long.MIN_VALUE) {
+                continue;   // this IFO's first record: nothing of a later IFO comes before it
+            }
+            long need = j < order ? gps : gps - 1;
+            while (appended.get(j) < need && appended.get(j) != Long.MAX_VALUE) {
+                if (System.nanoTime() > deadline) {
+                    LOG.log(System.Logger.Level.WARNING, "publish.clock data: IFO " + j + " is not at GPS " + need + " after 10 s;"
+                            + " no longer ordering the strain queue after it");
+                    appended.set(j, Long.MAX_VALUE);
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+            }
         }
     }
 

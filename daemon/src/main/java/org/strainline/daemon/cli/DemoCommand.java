@@ -376,8 +376,8 @@ final class DemoCommand implements Callable<Integer> {
         ev.cleaning(raw);
         Recovery rec = ev.alerts(injections, d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED), cfg.bbhnet().farThresholdHz(),
                 d.alertThreshold(), 0.8);
-        ev.check(rec.falseAlarms().isEmpty(), String.format(Locale.ROOT, "no false alarms (%d; %s expected at the threshold's FAR)",
-                rec.falseAlarms().size(), ((Map<?, ?>) ev.json().get("alerts")).get("expected_false")));
+        ev.check(rec.falseAlarms().isEmpty(), String.format(Locale.ROOT, "no false alarms (%d; %.3f expected at the threshold's FAR)",
+                rec.falseAlarms().size(), (Double) ((Map<?, ?>) ev.json().get("alerts")).get("expected_false")));
         ev.statistic(seen, d.alertThreshold(), injections);
         latencies(ev, d.metrics().latencies());
         return ev;
@@ -430,7 +430,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Sends the daemon's log (Logback) to a file; the terminal keeps errors only. */
-    private static void redirectLog(Path file) {
+    static void redirectLog(Path file) {
         org.slf4j.ILoggerFactory f = org.slf4j.LoggerFactory.getILoggerFactory();
         if (!(f instanceof ch.qos.logback.classic.LoggerContext)) {
             return;
@@ -459,7 +459,7 @@ final class DemoCommand implements Callable<Integer> {
         root.addAppender(fa);
     }
 
-    private static void delete(Path d) throws IOException {
+    static void delete(Path d) throws IOException {
         if (!Files.exists(d)) {
             return;
         }

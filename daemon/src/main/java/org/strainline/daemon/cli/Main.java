@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Low-latency inference daemon for gravitational-wave strain, and its tools.",
         subcommands = {FrameCommand.class, ReplayCommand.class, IngestCommand.class, SimulateCommand.class, TailCommand.class, RunCommand.class, ConfigCommand.class, BackgroundCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, ValidateCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a failed check. */

@@ -180,6 +180,22 @@ public final class Plots {
         return save(ch, file);
     }
 
+    /** Named series on shared axes; {@code points} draws markers only (for sparse values such as efficiencies). */
+    public static Path lines(Path file, String title, String x, String y, List<String> names, List<double[]> xs, List<double[]> ys,
+                             boolean points) throws IOException {
+        XYChart ch = chart(title, x, y);
+        for (int i = 0; i < names.size(); i++) {
+            XYSeries s = line(ch, names.get(i), xs.get(i).length == 0 ? new double[] {0} : xs.get(i),
+                    ys.get(i).length == 0 ? new double[] {0} : ys.get(i), IFO[i % IFO.length]);
+            if (points) {
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(IFO[i % IFO.length]);
+                ch.getStyler().setMarkerSize(8);
+            }
+        }
+        return save(ch, file);
+    }
+
     /** Helper for callers assembling the latency plot. */
     public static List<String> names(List<org.strainline.daemon.Metrics.Series> series) {
         List<String> l = new ArrayList<>();

@@ -186,6 +186,49 @@ public final class Simulator {
         }
     }
 
+    private static List<Object> seconds(java.util.Set<Long> s) {
+        List<Object> l = new ArrayList<>();
+        for (long g : new java.util.TreeSet<>(s)) {
+            l.add((double) g);
+        }
+        return l;
+    }
+
+    /**
+     * The same data without its injections (the noise-only twin of a simulated run), from the
+     * recipe its {@code injections.json} records, written under {@code root}; null when the file
+     * does not record one (real data, or a list of injections only).
+     */
+    @SuppressWarnings("unchecked")
+    public static Config twin(Path injectionsJson, Path root) throws IOException {
+        Object parsed = Json.read(Files.readString(injectionsJson));
+        if (!(parsed instanceof Map)) {
+            return null;
+        }
+        Map<String, Object> m = (Map<String, Object>) parsed;
+        for (String k : new String[] {"ifos", "start", "duration", "seed", "environment_seed", "coupling", "modulation", "gaps",
+            "not_ready"}) {
+            if (!m.containsKey(k)) {
+                return null;
+            }
+        }
+        List<String> ifos = new ArrayList<>();
+        for (Object o : (List<Object>) m.get("ifos")) {
+            ifos.add((String) o);
+        }
+        java.util.Set<Long> gaps = new java.util.TreeSet<>();
+        for (Object o : (List<Object>) m.get("gaps")) {
+            gaps.add(((Double) o).longValue());
+        }
+        java.util.Set<Long> notReady = new java.util.TreeSet<>();
+        for (Object o : (List<Object>) m.get("not_ready")) {
+            notReady.add(((Double) o).longValue());
+        }
+        return new Config(root, ifos, ((Double) m.get("start")).longValue(), ((Double) m.get("duration")).intValue(),
+                ((Double) m.get("seed")).longValue(), List.of(), gaps, notReady, (Double) m.get("coupling"), (Double) m.get("modulation"),
+                Compression.RAW, ((Double) m.get("environment_seed")).longValue());
+    }
+
     private static void writeInjections(Config c) throws IOException {
         List<Object> list = new ArrayList<>();
         for (Injection i : c.injections()) {
@@ -198,6 +241,10 @@ public final class Simulator {
         doc.put("seed", (double) c.seed());
         doc.put("environment_seed", (double) c.environmentSeed());
         doc.put("psd", "aLIGO design, Ajith 2011 fit (arXiv:1107.1267 eq. 4.7)");
+        doc.put("coupling", c.couplingStrain());
+        doc.put("modulation", c.modulation());
+        doc.put("gaps", seconds(c.gaps()));
+        doc.put("not_ready", seconds(c.notReady()));
         doc.put("injections", list);
         Files.createDirectories(c.root());
         Path tmp = c.root().resolve(".injections.json.tmp");
