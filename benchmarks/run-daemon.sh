@@ -10,6 +10,8 @@
 #   SPEED=backlog SECONDS_OF_DATA=200 benchmarks/run-daemon.sh
 #                                            # throughput: the files are all there at start and the
 #                                            # daemon works the backlog off at its own pace
+#   RATE=32 benchmarks/run-daemon.sh         # DeepClean windows per second (default 64, the
+#                                            # daemon's default; the demo runs 32)
 #
 # Results: benchmarks/results/daemon-<UTC timestamp>.md (ignored by git) and the exposition beside it.
 set -euo pipefail
@@ -35,6 +37,7 @@ fi
 for ifo in H1 L1; do mkdir -p "$shm/kafka/$ifo" "$shm/lldetchar/$ifo"; done
 sed -e "s#/dev/shm/strainline-demo#$shm#g" -e "s#/tmp/strainline-demo/queues#$work/queues#g" \
     -e "s#/tmp/strainline-demo/frames#$work/frames#g" -e "s#\.\./models/repository#$root/models/repository#" \
+    -e "s#inferenceRateHz: 32#inferenceRateHz: ${RATE:-64}#" \
     "$root/config/demo.yaml" > "$work/daemon.yaml"
 printf 'metrics:\n  port: %s\n  logIntervalS: 60\n' "$port" >> "$work/daemon.yaml"
 STRAINLINE_JAVA_OPTS="${STRAINLINE_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \

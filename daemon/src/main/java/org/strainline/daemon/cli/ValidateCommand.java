@@ -149,6 +149,8 @@ final class ValidateCommand implements Callable<Integer> {
             falseAlarms(ev, rec, searched);
             efficiency(ev, rec);
             ev.statistic(seen, d.alertThreshold(), injections);
+            double[][] st = {java.util.Arrays.copyOf(seen.gpsS(), seen.size()), java.util.Arrays.copyOf(seen.values(), seen.size())};
+            org.strainline.daemon.Npy.write(report.resolve("statistic.npy"), st, false);   // (GPS, integrated statistic)
         }
         if (!injections.isEmpty() && !spectra.isEmpty()) {
             Map<String, double[]> twinRaw = new LinkedHashMap<>();
@@ -161,6 +163,17 @@ final class ValidateCommand implements Callable<Integer> {
         tp.put("data_s", (double) duration);
         tp.put("ifos", (double) ifos.size());
         tp.put("seconds_per_second", duration / wall);
+        Map<String, Object> lat = new LinkedHashMap<>();
+        List<org.strainline.daemon.Metrics.Series> series = d.metrics().latencies();
+        List<String> names = Plots.names(series);
+        for (int k = 0; k < series.size(); k++) {
+            org.HdrHistogram.Histogram h = series.get(k).histogram();
+            if (h.getTotalCount() > 0) {
+                lat.put(names.get(k), Map.of("p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
+                        "count", (double) h.getTotalCount()));
+            }
+        }
+        tp.put("latency", lat);   // as fast as the files read: queueing in the backlog included
         Files.writeString(report.resolve("throughput.json"), Json.write(tp) + "\n");
         ev.heading("Throughput");
         ev.line(String.format(Locale.ROOT, "%d s of %s data in %.1f s: %.2f s of data per second (both IFOs; this machine, %d cores)",

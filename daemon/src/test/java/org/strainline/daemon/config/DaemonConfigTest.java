@@ -1,6 +1,7 @@
 package org.strainline.daemon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,8 +43,12 @@ class DaemonConfigTest {
         assertEquals("H1", c.ingest().ifos().get(0).ifo());
         assertEquals(DEMO.toAbsolutePath().getParent().resolve("../models/repository"), c.repository());
         DeepCleanStage.Settings d = DeepCleanStage.Settings.defaults();
-        assertEquals(d, c.deepclean().settings(), "nothing in the demo overrides the stage defaults");
-        assertEquals(0.25, d.joinS());
+        assertEquals(new DeepCleanStage.Settings(32, d.aggregationLatencyS(), d.bandLowHz(), d.bandHighHz(), d.historyS(),
+                d.lookaheadS(), d.taperS(), d.gateSpanS(), d.crossfadeS(), d.joinS()), c.deepclean().settings(),
+                "the demo runs 32 windows a second and the stage defaults otherwise");
+        assertEquals(64, d.inferenceRateHz());
+        assertEquals(0.5, d.joinS());
+        assertFalse(c.publish().dataClock(), "records stamped with the wall clock");
         assertEquals(1, c.deepclean().threads());
         assertNotNull(c.bbhnet(), "the demo runs BBHnet");
         assertEquals(1.157e-5, c.bbhnet().farThresholdHz());
@@ -102,9 +107,17 @@ class DaemonConfigTest {
 
     @Test
     void aJoinWithinTheLookaheadIsTaken() throws IOException {
-        DaemonConfig c = DaemonConfig.load(variant("deepclean:\n", "deepclean:\n  joinS: 0.5\n"));
-        assertEquals(0.5, c.deepclean().settings().joinS());
+        DaemonConfig c = DaemonConfig.load(variant("deepclean:\n", "deepclean:\n  joinS: 0.25\n"));
+        assertEquals(0.25, c.deepclean().settings().joinS());
         assertEquals(0.0, DaemonConfig.load(variant("deepclean:\n", "deepclean:\n  joinS: 0\n")).deepclean().settings().joinS());
+    }
+
+    @Test
+    void theDataClockIsTakenAndAnyOtherClockRefused() throws IOException {
+        assertTrue(DaemonConfig.load(variant("publish:\n", "publish:\n  clock: data\n")).publish().dataClock());
+        assertFalse(DaemonConfig.load(variant("publish:\n", "publish:\n  clock: wall\n")).publish().dataClock());
+        String m = problem("publish:\n", "publish:\n  clock: gps\n");
+        assertTrue(m.contains("publish.clock: must be wall or data, got gps"), m);
     }
 
     @Test
