@@ -34,12 +34,15 @@ for ifo in H1 L1; do
   "$sl" frame export --from "$work/frames/kafka/$ifo" --channels "$ifo:GDS-CALIB_STRAIN" --start "$start" --duration "$n" \
       --rate 4096 --to "$work/npy/$ifo-strain.npy" > /dev/null
 done
+# the daemon's decimation filter 4096 -> 2048 Hz (BBHnet was trained behind it), for the peer
+printf '%s\n' 'org.strainline.daemon.Npy.write(java.nio.file.Path.of(System.getProperty("taps")), new double[][] {org.strainline.kernels.Resampler.design(4096, 2048)}, false);' '/exit' > "$work/taps.jsh"
+"${JAVA_HOME:+$JAVA_HOME/bin/}jshell" -R-Dtaps="$work/npy/taps.npy" --class-path "$root/daemon/target/strainline.jar" "$work/taps.jsh" > /dev/null
 export OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000
 peer=()
 ours=()
 for r in $(seq 1 "$runs"); do
   "$py" "$here/peer/naive_pytorch.py" --data "$work/npy" --repository "$root/models/repository" --threads 2 \
-      --out "$work/peer-$r.npz" > "$work/peer-$r.json"
+      --taps "$work/npy/taps.npy" --out "$work/peer-$r.npz" > "$work/peer-$r.json"
   peer+=("$("$py" -c "import json,sys; print(json.load(open(sys.argv[1]))['seconds_per_second'])" "$work/peer-$r.json")")
   "$sl" validate --data "$work/frames" --report "$work/ours-$r" > "$work/ours-$r.log" 2>&1 || {
     echo "strainline validate failed: $work/ours-$r.log" >&2; tail -20 "$work/ours-$r.log" >&2; exit 1; }

@@ -1,6 +1,6 @@
 """Strainline's outputs against the peer's over the same data: the subtracted noise (raw - cleaned)
 per IFO over the seconds both cleaned, and the integrated detection statistic, aligned by the lag
-(within 3 s) that best matches them.
+(within 8 s) that best matches them.
 
     python3 benchmarks/peer/compare.py --peer peer.npz --ours-npy DIR --statistic statistic.npy --start GPS --seconds N
 """
@@ -38,7 +38,7 @@ def main():
     pt = p["stat_t"]
     pv = p["stat"]
     best = None
-    for lag in np.arange(-3, 3.001, 0.25):
+    for lag in np.arange(-8, 8.001, 0.25):
         # ours at time t against the peer's nearest value at t + lag
         idx = np.searchsorted(pt, ot + lag)
         ok = (idx > 0) & (idx < len(pt))

@@ -5,7 +5,8 @@ Per second: take that second's samples of the exported arrays (strain and witnes
 as `strainline frame export --rate 4096` wrote them), append them to a history, build DeepClean's
 64 overlapping 1-s windows with numpy, run the network in one batch per IFO, average the
 overlapping predictions (0.5 s aggregation latency), band-pass them 58-62 Hz with scipy's
-zero-phase filter over the recent history plus 0.5 s of look-ahead, subtract; then for BBHnet
+zero-phase filter over the recent history, 0.5 s of look-ahead and the provisional means past it,
+each second's start blended from the previous span's estimate (the daemon's algorithm), subtract; then for BBHnet
 decimate the cleaned strain to 2048 Hz, estimate the 64-s median-Welch PSD, whiten four 1.5-s
 windows per IFO, run the network, integrate the outputs over 1.5 s. Timed from the first second
 to the last (models loaded and checked against their PyTorch reference outputs first).
@@ -130,6 +131,8 @@ def main():
     ap.add_argument("--rate", type=int, default=64, help="DeepClean windows per second")
     ap.add_argument("--bbhnet-rate", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--taps", help="the FIR (.npy) to decimate 4096 -> 2048 Hz with: the daemon's, which BBHnet was trained behind"
+                    " (default: scipy's own)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -162,6 +165,10 @@ def main():
     seg = int(wl["psd_segment_s"] * fb)
     bstride = fb // a.bbhnet_rate
     nint = int(1.5 * a.bbhnet_rate)
+    taps = np.load(a.taps).reshape(-1) if a.taps else ("kaiser", 5.0)
+    # the daemon's causal decimator lags by half its filter: windows end that far before the newest
+    # sample, where the zero-phase resample_poly has all the input it needs
+    edge = (len(taps) - 1) // 4 if a.taps else 16
 
     w_hist = {i: np.zeros((wit[i].shape[0], 0), np.float32) for i in ifos}
     s_hist = {i: np.zeros(0) for i in ifos}
@@ -170,6 +177,9 @@ def main():
     released = {i: np.zeros(0) for i in ifos}
     cleaned = {i: np.zeros(0) for i in ifos}
     cleaned_from = {}
+    ahead = {}
+    join = fs // 2
+    join_ramp = 0.5 * (1 - np.cos(np.pi * (np.arange(join) + 0.5) / join))
     stat_t, stat_v, logits = [], [], []
     t0 = time.perf_counter()
     for s in range(seconds):
@@ -199,15 +209,22 @@ def main():
             frm = released[i].shape[0]
             cnt = np.maximum(pred_cnt[i][frm:upto], 1)
             released[i] = np.concatenate([released[i], pred_sum[i][frm:upto] / cnt * sstd[i] + smean[i]])
-            # band-pass the newest complete second with history and look-ahead
+            # band-pass the newest complete second: history, the second, look-ahead, and past that the
+            # provisional means of the samples not yet released; the second's first 0.5 s blended from
+            # the previous span's estimate of them
             r = released[i]
             if r.shape[0] >= hist + fs + look:
-                span = r[-(hist + fs + look):].copy()
+                prov = pred_sum[i][upto:newest] / np.maximum(pred_cnt[i][upto:newest], 1) * sstd[i] + smean[i]
+                span = np.concatenate([r[-(hist + fs + look):], prov])
                 taper = fs // 2
-                win = signal.windows.hann(2 * taper)
-                span[:taper] *= win[:taper]
-                span[-taper:] *= win[taper:]
-                bp = signal.sosfiltfilt(sos, span)[hist:hist + fs]
+                ramp = 0.5 * (1 - np.cos(np.pi * np.arange(taper) / taper))
+                span[:taper] *= ramp
+                span[-taper:] *= ramp[::-1]
+                filt = signal.sosfiltfilt(sos, span)
+                bp = filt[hist:hist + fs].copy()
+                if i in ahead:
+                    bp[:join] = ahead[i] + join_ramp * (bp[:join] - ahead[i])
+                ahead[i] = filt[hist + fs:hist + fs + join].copy()
                 g = r.shape[0] - look - fs               # first sample of that second
                 cleaned_from.setdefault(i, g)
                 cleaned[i] = np.concatenate([cleaned[i], s_hist[i][g:g + fs] - bp])
@@ -216,17 +233,19 @@ def main():
         if n >= (wl["psd_length_s"] + 3) * fs and n % fs == 0:
             inp = np.zeros((a.bbhnet_rate, 2, k), np.float32)
             for j, i in enumerate(ifos):
-                y = signal.resample_poly(cleaned[i][n - (wl["psd_length_s"] + 3) * fs:n], 1, 2)
+                y = signal.resample_poly(cleaned[i][n - (wl["psd_length_s"] + 3) * fs:n], 1, 2, window=taps)
                 f, psd = dsp.welch(y[-psd_n:], fb, seg)
                 for b in range(a.bbhnet_rate):
-                    e = y.shape[0] - (a.bbhnet_rate - 1 - b) * bstride
+                    # the newest samples of resample_poly lack their future: stop short of them
+                    e = y.shape[0] - edge - (a.bbhnet_rate - 1 - b) * bstride
                     inp[b, j] = dsp.whiten(y[e - k - 2 * pad:e], f, psd, fb, wl["filter_duration_s"], wl["highpass_hz"])
             with torch.no_grad():
                 out = bbh(torch.from_numpy(inp)).numpy()[:, 0]
             for b, v in enumerate(out):
                 logits.append(float(v))
                 stat_v.append(float(np.mean(logits[-nint:])))
-                stat_t.append((n - (a.bbhnet_rate - 1 - b) * bstride * 2) / fs)
+                # the window's end in seconds from the start of the data
+                stat_t.append((cleaned_from["H1"] + n - (edge + (a.bbhnet_rate - 1 - b) * bstride) * 2) / fs)
     wall = time.perf_counter() - t0
     np.savez(a.out, h1=cleaned["H1"], l1=cleaned["L1"], h1_from=cleaned_from.get("H1", 0), l1_from=cleaned_from.get("L1", 0),
              stat_t=np.array(stat_t), stat=np.array(stat_v))
