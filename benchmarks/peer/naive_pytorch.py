@@ -41,6 +41,16 @@ def onnx_weights(path):
     return init, m.graph.node
 
 
+def finish(net, sd, init):
+    """The state dict with every tensor the export kept under its own name, loaded; eval mode."""
+    for k in sd:
+        if k in init:
+            sd[k] = torch.from_numpy(init[k].copy())
+    net.load_state_dict(sd)
+    net.eval()
+    return net
+
+
 def load_deepclean(card_dir):
     card = yaml.safe_load(open(os.path.join(card_dir, "model.yaml")))
     c = len(card["channels"])
@@ -59,12 +69,7 @@ def load_deepclean(card_dir):
         sd[bn + "bias"] = torch.zeros_like(sd[bn + "bias"])
         sd[bn + "running_mean"] = torch.zeros_like(sd[bn + "running_mean"])
         sd[bn + "running_var"] = torch.full_like(sd[bn + "running_var"], 1 - eps)
-    for k in sd:
-        if k in init:
-            sd[k] = torch.from_numpy(init[k].copy())
-    net.load_state_dict(sd)
-    net.eval()
-    return net, card
+    return finish(net, sd, init), card
 
 
 def load_bbhnet(card_dir):
@@ -105,12 +110,7 @@ def load_bbhnet(card_dir):
     for m, (g, b) in zip(norms, gammas):
         sd[names[id(m)] + ".weight"] = torch.from_numpy(g.copy())
         sd[names[id(m)] + ".bias"] = torch.from_numpy(b.copy())
-    for k in sd:
-        if k in init:
-            sd[k] = torch.from_numpy(init[k].copy())
-    net.load_state_dict(sd)
-    net.eval()
-    return net, card
+    return finish(net, sd, init), card
 
 
 def check(net, card_dir, what):

@@ -358,20 +358,8 @@ final class DemoCommand implements Callable<Integer> {
         ev.json().put("start", (double) start);
         ev.json().put("duration_s", (double) duration);
         ev.json().put("speed", speed);
-        Map<String, Long> dropped = new LinkedHashMap<>();
-        Map<String, double[]> raw = new LinkedHashMap<>();
-        for (IfoSpec ifo : cfg.ingest().ifos()) {
-            long n = 0;
-            for (IngestCounter k : new IngestCounter[] {IngestCounter.SECONDS_DROPPED_GAP_POLICY, IngestCounter.SECONDS_DROPPED_RING_FULL}) {
-                n += d.ingest().counters(ifo.ifo()).get(k);
-            }
-            dropped.put(ifo.ifo(), n);
-            if (r.published.rateHz() > 0) {
-                org.strainline.shm.StreamSpec st = ifo.streams().get(0);   // as replayed: the recorded files
-                raw.put(ifo.ifo(), r.published.raw(new org.strainline.shm.StreamSpec(st.name(), recorded.resolve("kafka/" + ifo.ifo()),
-                        st.prefix(), st.channels()), ifo.ifo() + ":GDS-CALIB_STRAIN", r.published.rateHz()));
-            }
-        }
+        Map<String, Long> dropped = dropped(d, cfg);
+        Map<String, double[]> raw = raw(r.published, cfg, ifo -> recorded.resolve("kafka/" + ifo.ifo()));   // as replayed
         ev.seconds(dropped);
         ev.cleaning(raw);
         Recovery rec = ev.alerts(injections, d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED), cfg.bbhnet().farThresholdHz(),
@@ -381,6 +369,32 @@ final class DemoCommand implements Callable<Integer> {
         ev.statistic(seen, d.alertThreshold(), injections);
         latencies(ev, d.metrics().latencies());
         return ev;
+    }
+
+    /** The seconds each IFO's ingest dropped (gap policy, full ring). */
+    static Map<String, Long> dropped(Daemon d, DaemonConfig cfg) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (IfoSpec ifo : cfg.ingest().ifos()) {
+            long n = 0;
+            for (IngestCounter k : new IngestCounter[] {IngestCounter.SECONDS_DROPPED_GAP_POLICY, IngestCounter.SECONDS_DROPPED_RING_FULL}) {
+                n += d.ingest().counters(ifo.ifo()).get(k);
+            }
+            m.put(ifo.ifo(), n);
+        }
+        return m;
+    }
+
+    /** Each IFO's raw strain, from its first (llhoft) stream's files in {@code dir(ifo)}, at the published rate. */
+    static Map<String, double[]> raw(Published p, DaemonConfig cfg, java.util.function.Function<IfoSpec, Path> dir) throws IOException {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (IfoSpec ifo : cfg.ingest().ifos()) {
+            if (p.rateHz() > 0) {
+                org.strainline.shm.StreamSpec st = ifo.streams().get(0);
+                m.put(ifo.ifo(), p.raw(new org.strainline.shm.StreamSpec(st.name(), dir.apply(ifo), st.prefix(), st.channels()),
+                        ifo.ifo() + ":GDS-CALIB_STRAIN", p.rateHz()));
+            }
+        }
+        return m;
     }
 
     /** p50/p99/max per latency series, and their distributions as figures. */

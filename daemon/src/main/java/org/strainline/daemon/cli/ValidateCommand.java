@@ -126,18 +126,8 @@ final class ValidateCommand implements Callable<Integer> {
         ev.json().put("data", data.toString());
         ev.json().put("start", (double) start);
         ev.json().put("duration_s", (double) duration);
-        Map<String, Long> dropped = new LinkedHashMap<>();
-        Map<String, double[]> raw = new LinkedHashMap<>();
-        for (IfoSpec ifo : cfg.ingest().ifos()) {
-            long n = 0;
-            for (IngestCounter k : new IngestCounter[] {IngestCounter.SECONDS_DROPPED_GAP_POLICY, IngestCounter.SECONDS_DROPPED_RING_FULL}) {
-                n += d.ingest().counters(ifo.ifo()).get(k);
-            }
-            dropped.put(ifo.ifo(), n);
-            if (p.rateHz() > 0) {
-                raw.put(ifo.ifo(), p.raw(ifo.streams().get(0), ifo.ifo() + ":GDS-CALIB_STRAIN", p.rateHz()));
-            }
-        }
+        Map<String, Long> dropped = DemoCommand.dropped(d, cfg);
+        Map<String, double[]> raw = DemoCommand.raw(p, cfg, ifo -> ifo.streams().get(0).directory());
         ev.seconds(dropped);
         Map<String, Spectra> spectra = ev.cleaning(raw);
         overTime(ev, p, raw);
@@ -278,11 +268,7 @@ final class ValidateCommand implements Callable<Integer> {
                 t.metrics());
         runToEnd(o, dc, null, ifos, start + duration - 1);
         Published p = published(dc, start, duration, ifos);
-        for (IfoSpec ifo : dc.ingest().ifos()) {
-            if (p.rateHz() > 0) {
-                twinRaw.put(ifo.ifo(), p.raw(ifo.streams().get(0), ifo.ifo() + ":GDS-CALIB_STRAIN", p.rateHz()));
-            }
-        }
+        twinRaw.putAll(DemoCommand.raw(p, dc, ifo -> ifo.streams().get(0).directory()));
         DemoCommand.delete(root.resolve("frames"));
         return p;
     }
