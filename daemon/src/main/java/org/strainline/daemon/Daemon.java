@@ -60,10 +60,16 @@ public final class Daemon implements AutoCloseable {
     private int metricsPort;
     private final BbhnetStage.Sink observer;
     private double alertThreshold = Double.NaN;
+    /** With {@code publish.clock: data}: per IFO (in configuration order) the newest GPS second appended to the strain queue. */
+    private final java.util.concurrent.atomic.AtomicLongArray appended;
 
     private Daemon(DaemonConfig config, BbhnetStage.Sink observer) throws Exception {
         this.config = config;
         this.observer = observer;
+        this.appended = new java.util.concurrent.atomic.AtomicLongArray(config.ingest().ifos().size());
+        for (int i = 0; i < appended.length(); i++) {
+            appended.set(i, Long.MIN_VALUE);
+        }
         this.queue = new StrainQueue(config.publish().strainQueue(), config.publish().channelSuffix());
         this.alerts = config.bbhnet() == null ? null : new AlertQueue(config.publish().alertQueue(), false);
         this.strainRing = config.bbhnet() == null ? null : new StrainRing(4096, 64, 2);
@@ -220,11 +226,13 @@ public final class Daemon implements AutoCloseable {
                 "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
         long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, b.farThresholdHz(), b.refractoryS(), lastEvent, (ns, stat, far, pub, mtime) -> {
-            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels, publishedUnixNs(searching[0]), mtime);
+            long nowNs = System.currentTimeMillis() * 1_000_000L;
+            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels,
+                    config.publish().dataClock() ? dataClockNs(searching[0]) : nowNs, mtime);
             alerts.append(a);
             alertsPublished.incrementAndGet();
             if (mtime > 0) {
-                fileToAlert.record(System.currentTimeMillis() * 1_000_000L - mtime);   // wall time, whatever the records' clock
+                fileToAlert.record(nowNs - mtime);   // wall time, whatever the records' clock
             }
             LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + ", statistic " + stat + ", FAR " + far + " Hz, "
                     + "latency " + a.totalLatencyNs() / 1e9 + " s");
@@ -280,8 +288,8 @@ public final class Daemon implements AutoCloseable {
             if (config.publish().dataClock()) {
                 awaitTurn(order, s.gpsS());
             }
-            long unixNs = publishedUnixNs(s.gpsS());
-            queue.append(s, strainChannel, unixNs);
+            long nowNs = System.currentTimeMillis() * 1_000_000L;
+            queue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS()) : nowNs);
             newest[0] = s.gpsS();
             if (config.publish().dataClock() && appended.get(order) != Long.MAX_VALUE) {
                 appended.set(order, s.gpsS());
@@ -291,21 +299,12 @@ public final class Daemon implements AutoCloseable {
             }
             ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
             if (s.fileMtimeUnixNs() > 0) {
-                fileToStrain.record(System.currentTimeMillis() * 1_000_000L - s.fileMtimeUnixNs());
+                fileToStrain.record(nowNs - s.fileMtimeUnixNs());
             }
         }
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
             LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
                     + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
-        }
-    }
-
-    /** With {@code publish.clock: data}: per IFO (in configuration order) the newest GPS second appended to the strain queue. */
-    private final java.util.concurrent.atomic.AtomicLongArray appended = new java.util.concurrent.atomic.AtomicLongArray(16);
-
-    {
-        for (int i = 0; i < appended.length(); i++) {
-            appended.set(i, Long.MIN_VALUE);
         }
     }
 
@@ -318,8 +317,7 @@ public final class Daemon implements AutoCloseable {
      */
     private void awaitTurn(int order, long gps) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        int n = stages.size();
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < appended.length(); j++) {
             if (j == order) {
                 continue;
             }
@@ -340,18 +338,26 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The time a record is stamped as published: now, or with {@code publish.clock: data} the end
-     * of the GPS second it was made from (so that the same input gives the same queue bytes).
+     * A record's publish time with {@code publish.clock: data}: the end of the GPS second it was
+     * made from, as Unix ns (so that the same input gives the same queue bytes).
      */
-    private long publishedUnixNs(long gpsS) {
-        return config.publish().dataClock() ? org.strainline.shm.GpsTime.toUnixS(gpsS + 1) * 1_000_000_000L
-                : System.currentTimeMillis() * 1_000_000L;
+    private static long dataClockNs(long gpsS) {
+        return org.strainline.shm.GpsTime.toUnixS(gpsS + 1) * 1_000_000_000L;
     }
 
     /** The newest GPS second published to the strain queue for an IFO (Long.MIN_VALUE: none). */
     public long newestPublished(String ifo) {
         long[] n = published.get(ifo);
         return n == null ? Long.MIN_VALUE : n[0];
+    }
+
+    /** The newest GPS second every IFO has published to the strain queue (Long.MIN_VALUE: one has published none). */
+    public long publishedByAll() {
+        long low = Long.MAX_VALUE;
+        for (IfoSpec ifo : config.ingest().ifos()) {
+            low = Math.min(low, newestPublished(ifo.ifo()));
+        }
+        return low;
     }
 
     /** How long a ring may hold seconds without its consumer finishing one before the daemon counts as stalled. */

@@ -207,21 +207,32 @@ final class DemoCommand implements Callable<Integer> {
         return l;
     }
 
-    /** config/demo.yaml with this run's shared-memory root, queues, frames and model repository; written to out/daemon.yaml. */
+    /** config/demo.yaml with this run's shared-memory root, queues and frames; written to out/daemon.yaml. */
     private DaemonConfig configure(Path template) throws IOException {
-        String y = Files.readString(template, StandardCharsets.UTF_8);
-        Path models = template.toAbsolutePath().getParent().resolve("../models/repository").normalize();
-        y = y.replace("/dev/shm/strainline-demo", shm.toString())
-                .replace("/tmp/strainline-demo/queues", out.resolve("queues").toString())
-                .replace("/tmp/strainline-demo/frames", out.resolve("frames").toString())
-                .replace("../models/repository", models.toString());
-        Path file = out.resolve("daemon.yaml");
-        Files.writeString(file, "# written by strainline demo from " + template + "\n" + y);
-        DaemonConfig c = DaemonConfig.load(file);
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("/dev/shm/strainline-demo", shm.toString());
+        paths.put("/tmp/strainline-demo/queues", out.resolve("queues").toString());
+        paths.put("/tmp/strainline-demo/frames", out.resolve("frames").toString());
+        DaemonConfig c = rewrite(template, out.resolve("daemon.yaml"), "strainline demo", paths);
         if (c.bbhnet() == null) {
             throw new IOException(template + ": the demo needs a bbhnet section");
         }
         return c;
+    }
+
+    /**
+     * A configuration template with each key of {@code replace} replaced by its value (in order)
+     * and its relative model repository made absolute, written to {@code file} and loaded.
+     */
+    static DaemonConfig rewrite(Path template, Path file, String by, Map<String, String> replace) throws IOException {
+        String y = Files.readString(template, StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> e : replace.entrySet()) {
+            y = y.replace(e.getKey(), e.getValue());
+        }
+        Path models = template.toAbsolutePath().getParent().resolve("../models/repository").normalize();
+        y = y.replace("../models/repository", models.toString());
+        Files.writeString(file, "# written by " + by + " from " + template + "\n" + y);
+        return DaemonConfig.load(file);
     }
 
     /** What the queues said while the daemon ran. */
@@ -232,7 +243,6 @@ final class DemoCommand implements Callable<Integer> {
         final AlertQueue.Reader alertReader;
         final Published published;
         final List<Injection> injections;
-        Replay.Summary replay;
 
         Outcome(DaemonConfig cfg, List<Injection> injections) {
             this.injections = injections;
@@ -283,7 +293,7 @@ final class DemoCommand implements Callable<Integer> {
         long[] replayed = {0};
         Thread replay = new Thread(() -> {
             try {
-                r.replay = new Replay(new Replay.Options(recorded, shm, pace, false, -1, 120)).run(s -> replayed[0] = s.seconds());
+                new Replay(new Replay.Options(recorded, shm, pace, false, -1, 120)).run(s -> replayed[0] = s.seconds());
             } catch (Throwable e) {
                 failed[0] = e;
             }
@@ -293,19 +303,14 @@ final class DemoCommand implements Callable<Integer> {
         long last = start + duration - 1;
         long lastProgress = System.nanoTime();
         long lastLine = 0;
-        int[] seenCount = {0};
         while (true) {
             int n = r.drain();
             long now = System.nanoTime();
             if (n > 0) {
                 lastProgress = now;
-                seenCount[0] += n;
             }
             boolean done = !replay.isAlive();
-            boolean caughtUp = true;
-            for (IfoSpec i : cfg.ingest().ifos()) {
-                caughtUp &= d.newestPublished(i.ifo()) >= last - 1;   // the last second waits for look-ahead that never comes
-            }
+            boolean caughtUp = d.publishedByAll() >= last - 1;   // the last second waits for look-ahead that never comes
             if (terminal ? now - lastLine > 500_000_000L : now - lastLine > 15_000_000_000L) {
                 lastLine = now;
                 String p = String.format(Locale.ROOT, "   replayed %d/%d s; published H1 %d, L1 %d; searched %d; alerts %d",
@@ -403,29 +408,21 @@ final class DemoCommand implements Callable<Integer> {
         ev.line("latency per stage (ms; at " + speed + " x real time the 1-s DeepClean look-ahead costs " + lookahead() + " s of"
                 + " wall time)");
         ev.line(String.format(Locale.ROOT, "   %-52s %8s %8s %8s %8s", "", "p50", "p99", "max", "count"));
-        Map<String, Object> lat = new LinkedHashMap<>();
+        Map<String, Object> lat = Evaluation.latencies(series);
         List<String> names = Plots.names(series);
         List<Histogram> stageH = new ArrayList<>();
         List<String> stageN = new ArrayList<>();
         List<Histogram> engineH = new ArrayList<>();
         List<String> engineN = new ArrayList<>();
         for (int k = 0; k < series.size(); k++) {
-            Histogram h = series.get(k).histogram();
-            if (h.getTotalCount() == 0) {
+            Map<?, ?> m = (Map<?, ?>) lat.get(names.get(k));
+            if (m == null) {
                 continue;
             }
-            double p50 = h.getValueAtPercentile(50) / 1e6;
-            double p99 = h.getValueAtPercentile(99) / 1e6;
-            double max = h.getMaxValue() / 1e6;
-            ev.line(String.format(Locale.ROOT, "   %-52s %8.1f %8.1f %8.1f %8d", names.get(k), p50, p99, max, h.getTotalCount()));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("p50_ms", p50);
-            m.put("p99_ms", p99);
-            m.put("max_ms", max);
-            m.put("count", (double) h.getTotalCount());
-            lat.put(names.get(k), m);
+            ev.line(String.format(Locale.ROOT, "   %-52s %8.1f %8.1f %8.1f %8.0f", names.get(k), m.get("p50_ms"), m.get("p99_ms"),
+                    m.get("max_ms"), m.get("count")));
             boolean engine = series.get(k).name().equals("engine_run");
-            (engine ? engineH : stageH).add(h);
+            (engine ? engineH : stageH).add(series.get(k).histogram());
             (engine ? engineN : stageN).add(names.get(k));
         }
         ev.json().put("latency", lat);

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (until != null) {
-            while (!reached(d, c)) {
+            while (d.publishedByAll() < until) {
                 Thread.sleep(50);
             }
             d.close();
@@ -92,14 +92,5 @@ final class RunCommand implements Callable<Integer> {
                 return;
             }
         }
-    }
-
-    private boolean reached(Daemon d, DaemonConfig c) {
-        for (org.strainline.shm.IfoSpec ifo : c.ingest().ifos()) {
-            if (d.newestPublished(ifo.ifo()) < until) {
-                return false;
-            }
-        }
-        return true;
     }
 }

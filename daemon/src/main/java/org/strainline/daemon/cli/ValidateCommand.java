@@ -89,7 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
             DemoCommand.delete(report.resolve(d));
         }
         Files.createDirectories(report.resolve("figures"));
-        DaemonConfig cfg = configure(template);
+        DaemonConfig cfg = configure(template, data, report, "daemon.yaml");
         IfoSpec first = cfg.ingest().ifos().get(0);
         long[] span = span(first.streams().get(0).directory(), first.streams().get(0).prefix());
         if (span == null) {
@@ -111,7 +111,7 @@ final class ValidateCommand implements Callable<Integer> {
         StatisticSeries seen = cfg.bbhnet() == null ? null
                 : new StatisticSeries(duration * cfg.bbhnet().settings().inferenceRateHz() + 64);
         long t0 = System.nanoTime();
-        Daemon d = runToEnd(o, cfg, seen, ifos, span[1]);
+        Daemon d = runToEnd(o, cfg, seen, span[1]);
         double wall = (System.nanoTime() - t0) / 1e9;
 
         Published p = published(cfg, start, duration, ifos);
@@ -144,7 +144,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         if (!injections.isEmpty() && !spectra.isEmpty()) {
             Map<String, double[]> twinRaw = new LinkedHashMap<>();
-            Published twin = twin(o, cfg, start, duration, ifos, twinRaw);
+            Published twin = twin(o, template, start, duration, ifos, twinRaw);
             matchedSnr(ev, p, raw, injections, ifos, twin, twinRaw);
         }
 
@@ -153,17 +153,7 @@ final class ValidateCommand implements Callable<Integer> {
         tp.put("data_s", (double) duration);
         tp.put("ifos", (double) ifos.size());
         tp.put("seconds_per_second", duration / wall);
-        Map<String, Object> lat = new LinkedHashMap<>();
-        List<org.strainline.daemon.Metrics.Series> series = d.metrics().latencies();
-        List<String> names = Plots.names(series);
-        for (int k = 0; k < series.size(); k++) {
-            org.HdrHistogram.Histogram h = series.get(k).histogram();
-            if (h.getTotalCount() > 0) {
-                lat.put(names.get(k), Map.of("p50_ms", h.getValueAtPercentile(50) / 1e6, "p99_ms", h.getValueAtPercentile(99) / 1e6,
-                        "count", (double) h.getTotalCount()));
-            }
-        }
-        tp.put("latency", lat);   // as fast as the files read: queueing in the backlog included
+        tp.put("latency", Evaluation.latencies(d.metrics().latencies()));   // as fast as the files read: queueing in the backlog included
         Files.writeString(report.resolve("throughput.json"), Json.write(tp) + "\n");
         ev.heading("Throughput");
         ev.line(String.format(Locale.ROOT, "%d s of %s data in %.1f s: %.2f s of data per second (both IFOs; this machine, %d cores)",
@@ -182,42 +172,31 @@ final class ValidateCommand implements Callable<Integer> {
         return failed == 0 ? 0 : Main.EXIT_FAILED;
     }
 
-    private Path template;
-
-    /** The configuration template with its /data/strainline-replay paths moved to --data and --report; clock: data. */
-    private DaemonConfig configure(Path template) throws IOException {
-        this.template = template;
-        return configure(data, report, "daemon.yaml");
-    }
-
-    private DaemonConfig configure(Path frames, Path out, String name) throws IOException {
-        String y = Files.readString(template, StandardCharsets.UTF_8);
-        Path models = template.toAbsolutePath().getParent().resolve("../models/repository").normalize();
-        y = y.replace("/data/strainline-replay/frames", frames.toString())
-                .replace("/data/strainline-replay/queues", out.resolve("queues").toString())
-                .replace("/data/strainline-replay/cleaned", out.resolve("cleaned").toString())
-                .replace("../models/repository", models.toString());
-        if (!y.contains("\npublish:\n")) {
+    /**
+     * The configuration template with its /data/strainline-replay paths moved to {@code frames} and
+     * {@code out}, and clock: data; written to {@code name} in the report.
+     */
+    private DaemonConfig configure(Path template, Path frames, Path out, String name) throws IOException {
+        if (!Files.readString(template, StandardCharsets.UTF_8).contains("\npublish:\n")) {
             throw new IOException(template + ": no publish section");
         }
-        y = y.replace("\npublish:\n", "\npublish:\n  clock: data\n");
-        Path file = report.resolve(name);
-        Files.writeString(file, "# written by strainline validate from " + template + "\n" + y);
-        return DaemonConfig.load(file);
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("/data/strainline-replay/frames", frames.toString());
+        paths.put("/data/strainline-replay/queues", out.resolve("queues").toString());
+        paths.put("/data/strainline-replay/cleaned", out.resolve("cleaned").toString());
+        paths.put("\npublish:\n", "\npublish:\n  clock: data\n");
+        return DemoCommand.rewrite(template, report.resolve(name), "strainline validate", paths);
     }
 
     /** Starts the daemon and stops it once every IFO has published the second before {@code last} (or nothing moved for 60 s). */
-    private static Daemon runToEnd(PrintWriter o, DaemonConfig cfg, StatisticSeries seen, List<String> ifos, long last)
+    private static Daemon runToEnd(PrintWriter o, DaemonConfig cfg, StatisticSeries seen, long last)
             throws Exception {
         Daemon d = Daemon.start(cfg, seen);
         try {
             long lastMoved = System.nanoTime();
             long seenGps = Long.MIN_VALUE;
             while (true) {
-                long low = Long.MAX_VALUE;
-                for (String i : ifos) {
-                    low = Math.min(low, d.newestPublished(i));
-                }
+                long low = d.publishedByAll();
                 if (low >= last - 1) {
                     break;   // the last second waits for look-ahead that never comes: closing hands it on
                 }
@@ -251,7 +230,7 @@ final class ValidateCommand implements Callable<Integer> {
      * through DeepClean alone; its raw strain into {@code twinRaw}. Null when the data are not a
      * simulation this build can repeat.
      */
-    private Published twin(PrintWriter o, DaemonConfig cfg, long start, int duration, List<String> ifos, Map<String, double[]> twinRaw)
+    private Published twin(PrintWriter o, Path template, long start, int duration, List<String> ifos, Map<String, double[]> twinRaw)
             throws Exception {
         Path root = report.resolve("twin");
         DemoCommand.delete(root);
@@ -262,11 +241,11 @@ final class ValidateCommand implements Callable<Integer> {
         o.println("== the same data without the injections (re-simulated from " + injectionsFile + "), through DeepClean");
         o.flush();
         Simulator.run(c);
-        DaemonConfig t = configure(root.resolve("frames"), root, "twin.yaml");
+        DaemonConfig t = configure(template, root.resolve("frames"), root, "twin.yaml");
         DaemonConfig dc = new DaemonConfig(t.file(), t.ingest(), t.repository(), t.deepclean(), null,
                 new DaemonConfig.Publish(t.publish().strainQueue(), t.publish().alertQueue(), t.publish().channelSuffix(), null, true),
                 t.metrics());
-        runToEnd(o, dc, null, ifos, start + duration - 1);
+        runToEnd(o, dc, null, start + duration - 1);
         Published p = published(dc, start, duration, ifos);
         twinRaw.putAll(DemoCommand.raw(p, dc, ifo -> ifo.streams().get(0).directory()));
         DemoCommand.delete(root.resolve("frames"));

@@ -233,6 +233,24 @@ public final class Evaluation {
         figure(Plots.statistic(figures.resolve("statistic.png"), p.start(), t, stat, n, threshold, injT, aT, aS));
     }
 
+    /** p50, p99, max (ms) and count of each latency series that recorded anything, by its printed name. */
+    public static Map<String, Object> latencies(List<org.strainline.daemon.Metrics.Series> series) {
+        Map<String, Object> lat = new LinkedHashMap<>();
+        List<String> names = Plots.names(series);
+        for (int k = 0; k < series.size(); k++) {
+            org.HdrHistogram.Histogram h = series.get(k).histogram();
+            if (h.getTotalCount() > 0) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("p50_ms", h.getValueAtPercentile(50) / 1e6);
+                m.put("p99_ms", h.getValueAtPercentile(99) / 1e6);
+                m.put("max_ms", h.getMaxValue() / 1e6);
+                m.put("count", (double) h.getTotalCount());
+                lat.put(names.get(k), m);
+            }
+        }
+        return lat;
+    }
+
     /** Prints the checks; returns how many failed. */
     public int printChecks() {
         int failed = 0;

@@ -109,11 +109,6 @@ public final class Injection {
         }
     }
 
-    /** Seconds from the signal's first sample to the merger. */
-    public double durationS() {
-        return chirp.tauStart();
-    }
-
     /**
      * Adds detector {@code i}'s signal to {@code x[off .. off + fs)}, the samples of GPS second
      * {@code gps} at rate {@code fs}.
