@@ -48,10 +48,6 @@ public final class Evaluation {
         return md;
     }
 
-    public Published published() {
-        return p;
-    }
-
     /** A check: printed at the end with PASS or FAIL; the run passes only if all pass. */
     public void check(boolean ok, String what) {
         checks.add(new String[] {ok ? "pass" : "fail", what});

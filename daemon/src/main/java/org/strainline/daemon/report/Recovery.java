@@ -84,8 +84,4 @@ public final class Recovery {
         }
         return m;
     }
-
-    public int detector() {
-        return detector;
-    }
 }
