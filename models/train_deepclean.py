@@ -21,6 +21,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from strainline_models.deepclean import DeepClean  # noqa: E402
 from strainline_models import dsp  # noqa: E402
+from strainline_models import cpu_graph  # noqa: E402
 from strainline_models.repository import write_version  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -203,6 +204,7 @@ def main():
     d = write_version(os.path.join(HERE, "repository"), f"deepclean-{ifo.lower()}", args.version, onnx_bytes, card,
                       {"input": ref_in, "output": ref_out, "post_windows": post_in,
                        "post_aggregated": post_agg, "post_bandpassed": post_bp})
+    cpu_graph.write(d)
     print(json.dumps(card["metrics_held_out"]), "->", d)
 
 

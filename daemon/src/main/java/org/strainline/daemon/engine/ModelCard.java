@@ -298,6 +298,50 @@ public final class ModelCard {
         return directory().resolve("model.onnx");
     }
 
+    /** The graph a CPU engine runs and why that one. */
+    public record Graph(Path file, boolean rewritten, String why) {
+    }
+
+    /**
+     * The graph ONNX Runtime should run: the card's {@code cpu_graph} (the same function with its
+     * transposed convolutions in polyphase form, written by {@code strainline_models.cpu_graph})
+     * while the recorded hashes hold, i.e. it was made from this very {@code model.onnx} and has not
+     * changed since; otherwise {@code model.onnx} itself, with the reason.
+     */
+    public Graph cpuGraph() throws IOException {
+        if (!(lookup("cpu_graph") instanceof Map)) {
+            return new Graph(onnx(), false, "model.onnx (the card lists no CPU graph)");
+        }
+        String name = text("cpu_graph.file");
+        Path f = directory().resolve(name).normalize();
+        if (!f.getParent().equals(directory().normalize()) || !Files.isRegularFile(f)) {
+            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " named by " + file + " is missing");
+        }
+        String source = sha256(onnx());
+        if (!source.equals(text("cpu_graph.source_sha256"))) {
+            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " was made from another model.onnx (cpu_graph.source_sha256 "
+                    + text("cpu_graph.source_sha256") + ", model.onnx is " + source + "); regenerate it with strainline_models.cpu_graph");
+        }
+        String own = sha256(f);
+        if (!own.equals(text("cpu_graph.sha256"))) {
+            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " has changed since it was made (cpu_graph.sha256 "
+                    + text("cpu_graph.sha256") + ", the file is " + own + ")");
+        }
+        Object what = lookup("cpu_graph.rewritten");
+        int n = what instanceof List ? ((List<?>) what).size() : 0;
+        return new Graph(f, true, name + " (made from this model.onnx; " + n + " transposed convolution"
+                + (n == 1 ? "" : "s") + " in polyphase form)");
+    }
+
+    private static String sha256(Path f) throws IOException {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(d.digest(Files.readAllBytes(f)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
     @Override
     public String toString() {
         return name + "/" + version + " (" + kind + ", " + channels.size() + " channels x " + kernelSamples + " at " + sampleRateHz + " Hz)";

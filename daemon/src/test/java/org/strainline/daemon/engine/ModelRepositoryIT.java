@@ -52,13 +52,26 @@ class ModelRepositoryIT {
     }
 
     @Test
-    void everyModelReproducesItsPytorchReferenceOutputsInOnnxRuntime() throws Exception {
+    void everyModelReproducesItsPytorchReferenceOutputsInOnnxRuntimeInBothGraphs() throws Exception {
+        int rewritten = 0;
         for (Path v : versions()) {
             ModelCard card = ModelCard.load(v);
+            for (boolean cpuGraph : new boolean[] {true, false}) {
+                rewritten += reproducesReference(v, card, cpuGraph) ? 1 : 0;
+            }
+        }
+        assertEquals(2, rewritten, "the two DeepClean models run their CPU graphs");
+    }
+
+    /** Runs the reference input through the engine; returns whether it ran a rewritten CPU graph. */
+    private static boolean reproducesReference(Path v, ModelCard card, boolean cpuGraph) throws Exception {
             double[] in = Npy.read(v.resolve("reference/input.npy"));
             double[] want = Npy.read(v.resolve("reference/output.npy"));
             int batch = (int) (in.length / card.input().perItem());
-            try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, batch, 2, 1)) {
+            try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, batch, 2, 1, cpuGraph)) {
+                assertEquals(cpuGraph && card.has("cpu_graph"), e.graph().rewritten(), card + ": " + e.graph().why());
+                assertEquals(e.graph().rewritten() ? v.resolve("model.cpu.onnx") : v.resolve("model.onnx"), e.graph().file());
+                String which = card + (e.graph().rewritten() ? " (CPU graph)" : " (model.onnx)");
                 FloatBuffer x = e.input();
                 for (int i = 0; i < in.length; i++) {
                     x.put(i, (float) in[i]);
@@ -67,25 +80,71 @@ class ModelRepositoryIT {
                 e.run();   // the pinned output survives a run's result being closed
                 double scale = maxAbs(want);
                 FloatBuffer y = e.output();
-                assertEquals(want.length, y.capacity(), card + ": output size");
+                assertEquals(want.length, y.capacity(), which + ": output size");
                 for (int i = 0; i < want.length; i++) {
-                    assertEquals(want[i], y.get(i), 1e-4 * scale, card + ": output " + i);
+                    assertEquals(want[i], y.get(i), 1e-4 * scale, which + ": output " + i);
                 }
                 // zero copy: ONNX Runtime reads and writes the engine's own direct buffers
-                assertFalse(e.inputTensor().ownsBuffer(), card + ": the input tensor wraps the engine's buffer");
+                assertFalse(e.inputTensor().ownsBuffer(), which + ": the input tensor wraps the engine's buffer");
                 FloatBuffer seen = (FloatBuffer) e.inputTensor().getBufferRef().orElseThrow();
                 float keep = x.get(5);
                 x.put(5, 123.25f);
-                assertEquals(123.25f, seen.get(5), card + ": the tensor's buffer is the memory the caller writes");
+                assertEquals(123.25f, seen.get(5), which + ": the tensor's buffer is the memory the caller writes");
                 x.put(5, keep);
                 FloatBuffer outRef = (FloatBuffer) e.outputTensor().getBufferRef().orElseThrow();
-                assertEquals(y.get(3), outRef.get(3), card + ": the output tensor's buffer is the memory the caller reads");
+                assertEquals(y.get(3), outRef.get(3), which + ": the output tensor's buffer is the memory the caller reads");
                 float before = y.get(0);
                 for (int i = 0; i < in.length; i++) {
                     x.put(i, 0f);
                 }
                 e.run();
-                assertTrue(y.get(0) != before, card + ": a new input shows in the output buffer with no copy");
+                assertTrue(y.get(0) != before, which + ": a new input shows in the output buffer with no copy");
+                return e.graph().rewritten();
+            }
+    }
+
+    @Test
+    void aCpuGraphThatDoesNotMatchItsModelIsNotRunAndTheReasonSaysWhy() throws Exception {
+        Path tmp = Files.createTempDirectory("strainline-cpugraph");
+        try {
+            Path src = REPO.resolve("deepclean-h1/1");
+            Path d = Files.createDirectories(tmp.resolve("deepclean-h1/1"));
+            for (String f : List.of("model.onnx", "model.cpu.onnx", "model.yaml")) {
+                Files.copy(src.resolve(f), d.resolve(f));
+            }
+            String yaml = Files.readString(src.resolve("model.yaml"));
+            assertTrue(ModelCard.load(d).cpuGraph().rewritten(), "an intact copy runs its CPU graph");
+
+            // made from another model.onnx (the model was retrained and re-exported, the CPU graph not)
+            String source = ModelCard.load(d).text("cpu_graph.source_sha256");
+            Files.writeString(d.resolve("model.yaml"), yaml.replace("source_sha256: " + source, "source_sha256: " + "f".repeat(64)));
+            ModelCard stale = ModelCard.load(d);
+            ModelCard.Graph g = stale.cpuGraph();
+            assertFalse(g.rewritten());
+            assertEquals(d.resolve("model.onnx"), g.file());
+            assertTrue(g.why().contains("was made from another model.onnx"), g.why());
+            try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(stale, 1, 1, 0)) {
+                assertEquals(d.resolve("model.onnx"), e.graph().file(), "the engine runs model.onnx");
+                e.run();
+            }
+
+            // the CPU graph's file changed after it was made
+            Files.writeString(d.resolve("model.yaml"), yaml);
+            byte[] b = Files.readAllBytes(d.resolve("model.cpu.onnx"));
+            b[b.length - 1] ^= 1;
+            Files.write(d.resolve("model.cpu.onnx"), b);
+            g = ModelCard.load(d).cpuGraph();
+            assertFalse(g.rewritten());
+            assertTrue(g.why().contains("has changed since it was made"), g.why());
+
+            // listed but missing
+            Files.delete(d.resolve("model.cpu.onnx"));
+            g = ModelCard.load(d).cpuGraph();
+            assertFalse(g.rewritten());
+            assertTrue(g.why().contains("is missing"), g.why());
+        } finally {
+            try (var s = Files.walk(tmp)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
