@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  ./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,benchmarks package -DskipTests
+  ./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,daemon,benchmarks package -DskipTests
   # what the jar was built from, for the report
   echo "$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- gwf/src/main 2>/dev/null \
     || echo ' plus uncommitted changes to gwf/src/main')" > benchmarks/target/built-from.txt

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  ./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,benchmarks package -DskipTests
+  ./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,daemon,benchmarks package -DskipTests
 fi
 JAR=benchmarks/target/benchmarks.jar
 mkdir -p benchmarks/results

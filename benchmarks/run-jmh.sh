@@ -8,7 +8,7 @@
 #   MVN_OFFLINE= benchmarks/run-jmh.sh    # let Maven download what it lacks (first build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,benchmarks package -DskipTests
+./mvnw ${MVN_OFFLINE--o} -B -q -Pbenchmarks -pl gwf,shm,kernels,daemon,benchmarks package -DskipTests
 SKIP_BUILD=1 benchmarks/run-gwf.sh
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 java -jar benchmarks/target/benchmarks.jar 'org.strainline.benchmarks.(Snapshot|Signal)Benchmark.*' -prof gc \
