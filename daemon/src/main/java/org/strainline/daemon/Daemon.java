@@ -15,6 +15,7 @@ import org.strainline.daemon.pipeline.BbhnetStage;
 import org.strainline.daemon.pipeline.CleanedSecond;
 import org.strainline.daemon.pipeline.Clusterer;
 import org.strainline.daemon.pipeline.DeepCleanStage;
+import org.strainline.daemon.pipeline.DeepCleanSwitch;
 import org.strainline.daemon.pipeline.StrainRing;
 import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.CleanedFrames;
@@ -51,10 +52,23 @@ public final class Daemon implements AutoCloseable {
     private final StrainRing strainRing;
     private BbhnetStage bbhnet;
     private final Ingest ingest;
-    private final List<Engine> engines = new ArrayList<>();
-    private final Map<String, DeepCleanStage> stages = new HashMap<>();
+    private final List<Engine> engines = new ArrayList<>();   // guarded by itself
+    private final Map<String, DeepCleanSwitch> stages = new HashMap<>();
+    private final Map<String, IfoSpec> specs = new HashMap<>();
+    private final ModelRepository repo;
+    private final StrainQueue canaryQueue;
+    private final Map<String, long[]> canaryPublished = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong modelLoadFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Integer> offered = new HashMap<>();   // IFO/role -> version offered, guarded by reloadLock
+    private final Object reloadLock = new Object();
+    private final java.util.concurrent.ExecutorService retirer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strainline-retire");
+        t.setDaemon(true);
+        return t;
+    });
+    private ModelWatcher watcher;
     private final Map<String, CleanedFrames> frameFiles = new HashMap<>();
-    private boolean closed;
+    private volatile boolean closed;
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicLong alertsPublished = new java.util.concurrent.atomic.AtomicLong();
     private int metricsPort;
@@ -73,9 +87,11 @@ public final class Daemon implements AutoCloseable {
         this.queue = new StrainQueue(config.publish().strainQueue(), config.publish().channelSuffix());
         this.alerts = config.bbhnet() == null ? null : new AlertQueue(config.publish().alertQueue(), false);
         this.strainRing = config.bbhnet() == null ? null : new StrainRing(4096, 64, 2);
+        this.canaryQueue = config.deepclean().canary() ? new StrainQueue(canaryQueuePath(config), CANARY_SUFFIX) : null;
+        this.repo = new ModelRepository(config.repository());
         try {
             Map<String, Long> last = queue.lastGps();
-            ModelRepository repo = new ModelRepository(config.repository());
+            Map<String, Long> canaryLast = canaryQueue == null ? Map.of() : canaryQueue.lastGps();
             Engines choices = Engines.standard(config.deepclean().threads(), 2);
             int bbhWarm = 0;
             if (config.bbhnet() != null) {
@@ -88,8 +104,8 @@ public final class Daemon implements AutoCloseable {
                     throw new IOException(config.file() + ": deepclean.models: no model for " + ifo.ifo());
                 }
                 ModelCard card = repo.resolve(modelName);
-                Engines.Choice c = choices.open(card, config.deepclean().settings().inferenceRateHz(), config.deepclean().engines());
-                engines.add(c.engine());
+                specs.put(ifo.ifo(), ifo);
+                DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                 published.put(ifo.ifo(), newest);
                 String strain = card.text("strain_channel");
@@ -107,9 +123,25 @@ public final class Daemon implements AutoCloseable {
                     frameFiles.put(ifo.ifo(), files);
                 }
                 int order = stages.size();   // this IFO's place in the strain queue's order of a data-clock run
-                DeepCleanStage stage = new DeepCleanStage(ifo, card, new TimedEngine(c.engine(), metrics), config.deepclean().settings(),
-                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files, order));
+                DeepCleanStage canary = null;
+                DeepCleanStage.Sink canarySink = null;
+                if (canaryQueue != null) {
+                    long[] canaryNewest = {canaryLast.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
+                    canaryPublished.put(ifo.ifo(), canaryNewest);
+                    canarySink = s -> publishCanary(s, strain, canaryNewest);
+                    ModelCard cc = repo.canary(card.name(), card.version());
+                    if (cc != null) {
+                        canary = openStage(ifo, cc, choices);
+                        offered.put(ifo.ifo() + "/canary", cc.version());
+                    }
+                    LOG.log(System.Logger.Level.INFO, ifo.ifo() + " deepclean: canary " + (cc == null ? "none yet (no version above "
+                            + card.version() + ")" : cc.name() + "/" + cc.version()) + ", published to " + canaryQueuePath(config));
+                }
+                DeepCleanSwitch stage = new DeepCleanSwitch(ifo.ifo(), production,
+                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files, order), canary, canarySink,
+                        this::retire);
                 stages.put(ifo.ifo(), stage);
+                offered.put(ifo.ifo() + "/production", card.version());
                 if (newest[0] != Long.MIN_VALUE) {
                     resume = Math.min(resume, newest[0] + 1 - stage.warmSeconds() - stage.lagSeconds() - bbhWarm);
                     LOG.log(System.Logger.Level.INFO, ifo.ifo() + ": the strain queue ends at GPS " + newest[0]
@@ -121,7 +153,7 @@ public final class Daemon implements AutoCloseable {
                 ic = rebuild(ic, resume);
             }
             this.ingest = new Ingest(ic);
-            for (Map.Entry<String, DeepCleanStage> e : stages.entrySet()) {
+            for (Map.Entry<String, DeepCleanSwitch> e : stages.entrySet()) {
                 ingest.ring(e.getKey()).handleEventsWith(e.getValue());
             }
             families();
@@ -129,11 +161,141 @@ public final class Daemon implements AutoCloseable {
             for (Engine en : engines) {
                 en.close();
             }
+            if (canaryQueue != null) {
+                canaryQueue.close();
+            }
             queue.close();
             if (alerts != null) {
                 alerts.close();
             }
             throw e;
+        }
+    }
+
+    /** The channel suffix of the canary's cleaned strain. */
+    public static final String CANARY_SUFFIX = "_DEEPCLEAN_CANARY_OUT_DQ";
+
+    /** The canary's strain queue: {@code <strainQueue>-canary}. */
+    public static java.nio.file.Path canaryQueuePath(DaemonConfig c) {
+        java.nio.file.Path q = c.publish().strainQueue();
+        return q.resolveSibling(q.getFileName() + "-canary");
+    }
+
+    /** A DeepClean stage for one IFO on the first engine of the preference list that runs the model (its output goes nowhere yet). */
+    private DeepCleanStage openStage(IfoSpec ifo, ModelCard card, Engines choices) throws Exception {
+        if (!card.kind().equals("deepclean")) {
+            throw new IOException(card.file() + ": kind: " + card.kind() + ", DeepClean needs a deepclean model");
+        }
+        Engines.Choice c = choices.open(card, config.deepclean().settings().inferenceRateHz(), config.deepclean().engines());
+        Engine timed = new TimedEngine(c.engine(), metrics);
+        try {
+            DeepCleanStage st = new DeepCleanStage(ifo, card, timed, config.deepclean().settings(), null);
+            synchronized (engines) {
+                engines.add(timed);
+            }
+            return st;
+        } catch (IOException | RuntimeException e) {
+            timed.close();
+            throw e;
+        }
+    }
+
+    /** Takes a stage out of service: its engine is closed on the retiring thread (never on a stage's). */
+    private void retire(DeepCleanStage s) {
+        Engine e = s.engine();
+        retirer.execute(() -> {
+            boolean mine;
+            synchronized (engines) {
+                mine = engines.remove(e);
+            }
+            if (mine) {
+                e.close();
+            }
+        });
+    }
+
+    /**
+     * Hot swap (the model watcher's thread; SIGHUP): per IFO, the version production should run
+     * (the newest, unless pinned) and, with {@code deepclean.canary}, the newest above it; a version
+     * that differs from the one running (or warming) is loaded, its engine warmed up and its stage
+     * built here, off the hot path, then handed to the IFO's switch, which swaps it in between two
+     * seconds once it is warm. A version that fails to load is reported and counted, and the one
+     * running keeps running.
+     */
+    public void reloadModels() {
+        synchronized (reloadLock) {
+            if (closed) {
+                return;
+            }
+            Engines choices = Engines.standard(config.deepclean().threads(), 2);
+            for (Map.Entry<String, DeepCleanSwitch> en : stages.entrySet()) {
+                String ifo = en.getKey();
+                DeepCleanSwitch sw = en.getValue();
+                String spec = config.deepclean().models().get(ifo);
+                int colon = spec.indexOf(':');
+                String name = colon < 0 ? spec : spec.substring(0, colon);
+                Integer pinned = colon < 0 ? null : Integer.valueOf(spec.substring(colon + 1));
+                Integer production = null;
+                try {
+                    List<Integer> versions = repo.versions(name);
+                    production = pinned != null ? pinned : versions.isEmpty() ? null : versions.get(versions.size() - 1);
+                    if (production != null) {
+                        offerIfNew(choices, ifo, sw, name, production, DeepCleanSwitch.Role.PRODUCTION);
+                    }
+                    if (canaryQueue != null && production != null) {
+                        int base = production;
+                        Integer top = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+                        if (top != null && top > base) {
+                            offerIfNew(choices, ifo, sw, name, top, DeepCleanSwitch.Role.CANARY);
+                        }
+                    }
+                } catch (IOException e) {
+                    modelLoadFailures.incrementAndGet();
+                    LOG.log(System.Logger.Level.ERROR, ifo + " deepclean: the repository cannot be read: " + e.getMessage()
+                            + "; " + running(sw) + " keeps running");
+                }
+            }
+        }
+    }
+
+    private static String running(DeepCleanSwitch sw) {
+        ModelCard c = sw.production().card();
+        return c.name() + "/" + c.version();
+    }
+
+    private void offerIfNew(Engines choices, String ifo, DeepCleanSwitch sw, String name, int version, DeepCleanSwitch.Role role) {
+        String key = ifo + "/" + role.name().toLowerCase(java.util.Locale.ROOT);
+        Integer had = offered.get(key);
+        if (had != null && had == version) {
+            return;
+        }
+        try {
+            ModelCard card = repo.resolve(name, version);
+            long t0 = System.nanoTime();
+            DeepCleanStage st = openStage(specs.get(ifo), card, choices);
+            offered.put(key, version);
+            sw.offer(st, role);
+            LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + name + "/" + version + " loaded and warmed up in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms on " + st.engine().name() + "; it takes over as "
+                    + role.name().toLowerCase(java.util.Locale.ROOT) + " once its stage is warm");
+        } catch (Exception e) {
+            modelLoadFailures.incrementAndGet();   // tried again at the next rescan (the files changed again, or SIGHUP)
+            LOG.log(System.Logger.Level.ERROR, ifo + " deepclean: " + name + "/" + version + " cannot be loaded: " + e.getMessage()
+                    + "; " + running(sw) + " keeps running");
+        }
+    }
+
+    /** Model versions that failed to load since start. */
+    public long modelLoadFailures() {
+        return modelLoadFailures.get();
+    }
+
+    /** On a stage's thread: a canary second into the canary queue, once. */
+    private void publishCanary(CleanedSecond s, String strainChannel, long[] newest) {
+        if (s.gpsS() > newest[0]) {
+            canaryQueue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS())
+                    : System.currentTimeMillis() * 1_000_000L);
+            newest[0] = s.gpsS();
         }
     }
 
@@ -153,13 +315,30 @@ public final class Daemon implements AutoCloseable {
         });
         metrics.family("deepclean_total", "counter", "DeepClean stage outcomes per IFO", out -> {
             for (String ifo : ifos) {
-                DeepCleanStage st = stages.get(ifo);
+                DeepCleanSwitch st = stages.get(ifo);
                 for (DeepCleanStage.Counter k : DeepCleanStage.Counter.values()) {
                     out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"" + k.name().toLowerCase(java.util.Locale.ROOT) + "\"",
                         st.counter(k)});
                 }
             }
         });
+        metrics.family("deepclean_model_version", "gauge", "the model version DeepClean runs per IFO and role", out -> {
+            for (String ifo : ifos) {
+                DeepCleanSwitch sw = stages.get(ifo);
+                out.accept(new Object[] {"ifo=\"" + ifo + "\",role=\"production\"", sw.production().card().version()});
+                DeepCleanStage c = sw.canary();
+                if (c != null) {
+                    out.accept(new Object[] {"ifo=\"" + ifo + "\",role=\"canary\"", c.card().version()});
+                }
+            }
+        });
+        metrics.family("deepclean_model_swaps_total", "counter", "model versions swapped in per IFO (production and canary)", out -> {
+            for (String ifo : ifos) {
+                out.accept(new Object[] {"ifo=\"" + ifo + "\"", stages.get(ifo).swaps()});
+            }
+        });
+        metrics.family("model_load_failures_total", "counter", "model versions that failed to load (the running one kept running)",
+                out -> out.accept(new Object[] {"", modelLoadFailures.get()}));
         if (!frameFiles.isEmpty()) {
             metrics.family("frames_total", "counter", "cleaned GWF files per IFO: written, or failed (the second stays in the queue)",
                     out -> {
@@ -429,6 +608,18 @@ public final class Daemon implements AutoCloseable {
             throw new IOException(config.file() + ": metrics: cannot serve on " + m.address() + ":" + m.port() + ": " + e, e);
         }
         d.ingest.start();
+        if (config.modelWatch().enabled()) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (String spec : config.deepclean().models().values()) {
+                names.add(spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec);
+            }
+            try {
+                d.watcher = new ModelWatcher(d.repo.root(), names, config.modelWatch().settleS(), d::reloadModels);
+            } catch (IOException e) {
+                d.close();
+                throw new IOException(config.file() + ": models.watch: cannot watch " + d.repo.root() + ": " + e, e);
+            }
+        }
         LOG.log(System.Logger.Level.INFO, "strainline running: " + config.ingest().ifos().size() + " IFO(s), strain queue "
                 + config.publish().strainQueue());
         return d;
@@ -447,8 +638,26 @@ public final class Daemon implements AutoCloseable {
         return bbhnet;
     }
 
+    /** The IFO's production DeepClean stage now. */
     public DeepCleanStage stage(String ifo) {
+        return stages.get(ifo).production();
+    }
+
+    /** The IFO's DeepClean stages (production, canary, a version warming up). */
+    public DeepCleanSwitch deepclean(String ifo) {
         return stages.get(ifo);
+    }
+
+    /** A rescan of the model repository now (SIGHUP), on the watcher's thread or, with models.watch off, a thread of its own. */
+    public void triggerReload() {
+        ModelWatcher w = watcher;
+        if (w != null) {
+            w.trigger();
+        } else {
+            Thread t = new Thread(this::reloadModels, "strainline-reload");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** Stops in data-flow order; idempotent. */
@@ -458,6 +667,13 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
+        ModelWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
+        synchronized (reloadLock) {
+            // a load in progress has finished; no new one starts
+        }
         metrics.close();
         ingest.close(DRAIN_MS);
         boolean exited = ingest.consumersExited();
@@ -474,10 +690,26 @@ public final class Daemon implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "a stage thread did not leave its handler; engines and queues left open");
             return;
         }
-        for (Engine e : engines) {
+        retirer.shutdown();
+        try {
+            if (!retirer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "an engine being retired did not close within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Engine> open;
+        synchronized (engines) {
+            open = new ArrayList<>(engines);
+            engines.clear();
+        }
+        for (Engine e : open) {
             e.close();
         }
         queue.close();
+        if (canaryQueue != null) {
+            canaryQueue.close();
+        }
         if (alerts != null) {
             alerts.close();
         }

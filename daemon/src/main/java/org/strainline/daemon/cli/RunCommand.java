@@ -42,6 +42,7 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0);   // a requested stop that drained cleanly is a success, not 143
         }, "strainline-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        hangup(d, notify);
         if (notify != null) {
             notify.send("READY=1\nSTATUS=" + d.status());
             long usec = SdNotify.watchdogUsec(System.getenv(), ProcessHandle.current().pid());
@@ -65,6 +66,43 @@ final class RunCommand implements Callable<Integer> {
             // keep running
         }
         return 0;
+    }
+
+    /**
+     * SIGHUP (systemd's {@code ExecReload}) rescans the model repository for new versions, instead
+     * of the JVM's default of shutting down; where the JVM lets no handler be installed (it runs
+     * with {@code -Xrs}), new versions are still picked up by the watcher and the reason is logged.
+     */
+    static void hangup(Daemon d, SdNotify notify) {
+        Runnable onHup = () -> {
+            if (notify != null) {
+                notify.send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
+            }
+            LOG.log(System.Logger.Level.WARNING, "SIGHUP: rescanning the model repository for new versions");
+            d.triggerReload();
+            if (notify != null) {
+                notify.send("READY=1\nSTATUS=" + d.status());
+            }
+        };
+        try {
+            // sun.misc.Signal (module jdk.unsupported), reached reflectively: the JDK's one way to handle a signal
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object hup = signal.getConstructor(String.class).newInstance("HUP");
+            Object h = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler}, (proxy, m, args) -> {
+                if (m.getDeclaringClass() == Object.class) {
+                    return m.getName().equals("equals") ? proxy == args[0] : m.getName().equals("hashCode")
+                            ? System.identityHashCode(proxy) : "SIGHUP handler";
+                }
+                onHup.run();
+                return null;
+            });
+            signal.getMethod("handle", signal, handler).invoke(null, hup, h);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable why = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            LOG.log(System.Logger.Level.WARNING, "SIGHUP cannot be handled in this JVM (" + why + "); new model versions are still "
+                    + "picked up by the repository watcher");
+        }
     }
 
     /**

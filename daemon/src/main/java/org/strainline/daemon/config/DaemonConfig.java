@@ -30,10 +30,22 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * default is listed in {@code config/README.md}.
  */
 public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Bbhnet bbhnet, Publish publish,
-                           MetricsConfig metrics) {
+                           MetricsConfig metrics, ModelWatch modelWatch) {
 
-    /** The DeepClean stage: which model per IFO, which engines, and the stage's settings. */
-    public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings) {
+    /**
+     * Hot swap: the repository's model directories watched for new versions (and SIGHUP), a change
+     * acted on once the files have been quiet for {@code settleS}.
+     */
+    public record ModelWatch(boolean enabled, double settleS) {
+    }
+
+    /**
+     * The DeepClean stage: which model per IFO ({@code name}: its newest version, followed by hot
+     * swaps; {@code name:version}: pinned), which engines, the stage's settings, and whether the
+     * model's newest version above production runs beside it as a canary.
+     */
+    public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings,
+                            boolean canary) {
     }
 
     /** The BBHnet stage over H1 and L1 (null: DeepClean only). */
@@ -74,8 +86,13 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         Path base = file.toAbsolutePath().getParent();
         IngestConfig ingest = ingest(root.map("ingest"), base);
         Node models = root.map("models");
-        models.only(Set.of("repository"));
+        models.only(Set.of("repository", "watch", "settleS"));
         Path repo = base.resolve(models.string("repository", "models/repository"));
+        double settle = models.number("settleS", 2);
+        if (!(settle >= 0 && settle <= 600)) {
+            throw models.problem("settleS", "must be between 0 and 600 s, got " + settle);
+        }
+        ModelWatch watch = new ModelWatch(models.bool("watch", true), settle);
         DeepClean dc = deepclean(root.map("deepclean"), ingest);
         Bbhnet bbh = root.has("bbhnet") ? bbhnet(root.map("bbhnet"), ingest, base) : null;
         Node pub = root.map("publish");
@@ -112,7 +129,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
             throw met.problem("logIntervalS", "must be >= 0 (0: off), got " + logS);
         }
         MetricsConfig metrics = new MetricsConfig(port, met.string("address", "127.0.0.1"), logS);
-        return new DaemonConfig(file, ingest, repo, dc, bbh, publish, metrics);
+        return new DaemonConfig(file, ingest, repo, dc, bbh, publish, metrics, watch);
     }
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {
@@ -196,7 +213,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
 
     private static DeepClean deepclean(Node n, IngestConfig ingest) throws IOException {
         n.only(Set.of("models", "engines", "threads", "inferenceRateHz", "aggregationLatencyS", "band", "historyS",
-                "lookaheadS", "taperS", "gateSpanS", "crossfadeS", "joinS"));
+                "lookaheadS", "taperS", "gateSpanS", "crossfadeS", "joinS", "canary"));
         Map<String, String> models = new LinkedHashMap<>();
         Node m = n.map("models");
         for (String ifo : m.keys()) {
@@ -238,7 +255,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (threads < 1) {
             throw n.problem("threads", "must be >= 1, got " + threads);
         }
-        return new DeepClean(models, engines, threads, s);
+        return new DeepClean(models, engines, threads, s, n.bool("canary", false));
     }
 
     /** A YAML value with its key path, for messages. */
@@ -319,6 +336,17 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
                 l.add(new Node(file, key(k) + "[" + i++ + "]", o));
             }
             return l;
+        }
+
+        boolean bool(String k, boolean dflt) throws IOException {
+            Object v = asMap().get(k);
+            if (v == null) {
+                return dflt;
+            }
+            if (!(v instanceof Boolean)) {
+                throw problem(k, "expected true or false, got " + v);
+            }
+            return (Boolean) v;
         }
 
         String string(String k, String dflt) throws IOException {

@@ -79,7 +79,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final String ifo;
     private final ModelCard card;
     private final Engine engine;
-    private final Sink sink;
+    private Sink sink;
     private final String model;
     private final int fs;
     private final int channels;
@@ -376,5 +376,15 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
 
     public ModelCard card() {
         return card;
+    }
+
+    /** Where the output seconds go from now on (the switch sets it on the consumer thread, between seconds). */
+    void sink(Sink s) {
+        this.sink = s;
+    }
+
+    /** The engine this stage runs. */
+    public Engine engine() {
+        return engine;
     }
 }
