@@ -21,7 +21,7 @@ import java.util.Map;
  * planning, kernel selection) off the first real second.
  *
  * <p>The graph: the model's CPU graph ({@link ModelCard#cpuGraph()}: the same function with each
- * transposed convolution as a polyphase convolution, which ONNX Runtime runs ~5x faster than its
+ * transposed convolution as a polyphase convolution, which ONNX Runtime runs about 4x faster than its
  * ConvTranspose, whose BatchNormalization it cannot fold) where the card lists one made from this
  * {@code model.onnx}; otherwise {@code model.onnx}. Which one, and why, is logged.
  *
