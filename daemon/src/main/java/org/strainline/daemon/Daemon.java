@@ -105,16 +105,16 @@ public final class Daemon implements AutoCloseable {
                 }
                 ModelCard card = repo.resolve(modelName);
                 specs.put(ifo.ifo(), ifo);
-                DeepCleanStage production = openStage(ifo, card, choices);
-                long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
-                published.put(ifo.ifo(), newest);
-                String strain = card.text("strain_channel");
-                int ringIndex = ifo.ifo().equals("H1") ? 0 : ifo.ifo().equals("L1") ? 1 : -1;
                 String label = "ifo=\"" + ifo.ifo() + "\"";
                 Metrics.Latency fileToStrain = metrics.latency("strain_published", label,
                         "frame file written (mtime) -> cleaned second in the strain queue");
                 Metrics.Latency ringToStrain = metrics.latency("deepclean_stage", label,
                         "second on the ingest ring -> cleaned second in the strain queue");
+                DeepCleanStage production = openStage(ifo, card, choices);
+                long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
+                published.put(ifo.ifo(), newest);
+                String strain = card.text("strain_channel");
+                int ringIndex = ifo.ifo().equals("H1") ? 0 : ifo.ifo().equals("L1") ? 1 : -1;
                 DaemonConfig.Frames fr = config.publish().frames();
                 CleanedFrames files = fr == null ? null : new CleanedFrames(fr.directory().resolve(ifo.ifo()),
                         fr.prefixFor(ifo.ifo()), strain + config.publish().channelSuffix(), strain + "_DEEPCLEAN_FLAGS",

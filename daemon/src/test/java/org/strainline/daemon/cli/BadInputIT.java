@@ -14,8 +14,9 @@ import org.strainline.daemon.queue.StrainQueue;
 
 /**
  * The daemon as a process over a replay with the faults of a real feed: two missing seconds, a
- * not-ready span, a corrupt strain file and a half-written one. It keeps running, publishes every
- * second once with the documented flags, counts each fault, and stops cleanly.
+ * not-ready span, a corrupt strain file and a half-written one, and an L1 witness file that comes
+ * long after its second (a late partner stream). It keeps running, publishes every second once
+ * with the documented flags, counts each fault, and stops cleanly.
  */
 class BadInputIT {
     private static final long G = 1_400_000_000L;
@@ -42,12 +43,20 @@ class BadInputIT {
                     "--not-ready", (G + 20) + "-" + (G + 22)).code());
             damage(src.resolve("kafka/H1/H-H1_llhoft-" + (G + 27) + "-1.gwf"), false);
             damage(src.resolve("kafka/H1/H-H1_llhoft-" + (G + 31) + "-1.gwf"), true);
+            String lateName = "L-L1_lldetchar-" + (G + 40) + "-1.gwf";
+            Path held = t.tmp.resolve(lateName);
+            Files.move(src.resolve("lldetchar/L1/" + lateName), held);   // held back: the replay goes on without it
             Path config = t.config(null);
             Path log = t.tmp.resolve("run.log");
             Process d = DaemonTree.daemon(config, log);
             DaemonTree.awaitLog(log, "strainline running", 60_000);
             assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "8").code());
             t.awaitPublished(N - 1, 90_000);
+            // the late partner file, seconds after its second was handed on without it (latenessMs 500)
+            Path tmpLate = t.shm.resolve("lldetchar/L1/." + lateName + ".tmp");
+            Files.copy(held, tmpLate);
+            Files.move(tmpLate, t.shm.resolve("lldetchar/L1/" + lateName), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(1000);
             assertTrue(d.isAlive(), "still running after the faults: " + Files.readString(log));
             d.destroy();
             assertTrue(d.waitFor(30, TimeUnit.SECONDS));
@@ -85,6 +94,16 @@ class BadInputIT {
             }
             assertTrue(text.contains("H-H1_llhoft-" + (G + 27) + "-1.gwf") && text.contains("H-H1_llhoft-" + (G + 31) + "-1.gwf"),
                     "each damaged file named in the log: " + text);
+            // the late partner: L1's second went on without its witnesses (PARTIAL, so INVALID for DeepClean: raw),
+            // H1's is untouched, and the file that came later is counted late, not read into a second again
+            int lateIdx = 40;
+            assertTrue((m.get("L1").get(lateIdx).flags() & CleanedSecond.INVALID) != 0, "L1 " + (G + 40) + ": without its witnesses");
+            assertEquals(0, m.get("H1").get(lateIdx).flags() & CleanedSecond.INVALID, "H1 " + (G + 40) + " is untouched");
+            String l1 = text.substring(text.indexOf("strainline stopped: H1 "));
+            l1 = l1.substring(l1.indexOf("; L1 ") + 2, l1.indexOf('\n') < 0 ? l1.length() : l1.indexOf('\n'));
+            for (String c : new String[] {" files_late=1", " seconds_published=" + N, " seconds_partial=1"}) {
+                assertTrue(l1.contains(c), c + " in " + l1);
+            }
         }
     }
 }

@@ -145,4 +145,104 @@ class DeepCleanStageIT {
             }
         }
     }
+    /** Delegates to a real engine, but one chosen run throws, as a GPU error or a bad batch would. */
+    static final class FailingEngine implements org.strainline.daemon.engine.Engine {
+        private final org.strainline.daemon.engine.Engine inner;
+        private final int failAt;
+        private final java.util.function.LongSupplier now;
+        private int runs;
+        volatile long failedAt = -1;
+
+        FailingEngine(org.strainline.daemon.engine.Engine inner, int failAt, java.util.function.LongSupplier now) {
+            this.inner = inner;
+            this.failAt = failAt;
+            this.now = now;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public ModelCard model() {
+            return inner.model();
+        }
+
+        @Override
+        public int batch() {
+            return inner.batch();
+        }
+
+        @Override
+        public java.nio.FloatBuffer input() {
+            return inner.input();
+        }
+
+        @Override
+        public java.nio.FloatBuffer output() {
+            return inner.output();
+        }
+
+        @Override
+        public void run() throws org.strainline.daemon.engine.EngineException {
+            if (++runs == failAt) {
+                failedAt = now.getAsLong();
+                throw new org.strainline.daemon.engine.EngineException("injected failure of run " + runs);
+            }
+            inner.run();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void anEngineFailureOnOneBatchIsCountedItsSecondsGoOutRawAndCleaningResumes() throws Exception {
+        int n = 40;
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcf");
+        try {
+            Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 778, List.of(), Set.of(), Set.of(),
+                    Simulator.Config.DEFAULT_COUPLING));
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            List<Out> outs = new ArrayList<>();
+            IfoSpec spec = h1(root);
+            DeepCleanStage[] stage = new DeepCleanStage[1];
+            try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
+                FailingEngine engine = new FailingEngine(real, 14, () -> stage[0].counter(DeepCleanStage.Counter.SECONDS_IN));
+                stage[0] = new DeepCleanStage(spec, card, engine, s, c -> outs.add(new Out(c.gpsS(), c.flags(), null)));
+                Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
+                ingest.ring("H1").handleEventsWith(stage[0]);
+                ingest.start();
+                long end = System.currentTimeMillis() + 120_000;
+                while (stage[0].counter(DeepCleanStage.Counter.SECONDS_IN) < n && System.currentTimeMillis() < end) {
+                    Thread.sleep(20);
+                }
+                ingest.close();
+                assertEquals(n, stage[0].counter(DeepCleanStage.Counter.SECONDS_IN), "the stage went on after the failure");
+                assertEquals(1, stage[0].counter(DeepCleanStage.Counter.ENGINE_ERRORS), "the failure is counted");
+                assertTrue(engine.failedAt > 0, "the injected failure happened");
+                long failedGps = G + engine.failedAt - 1;
+                assertEquals(n, outs.size(), "one output per input second, the failed one too");
+                for (int i = 0; i < n; i++) {
+                    assertEquals(G + i, outs.get(i).gps(), "in GPS order, none missing");
+                }
+                Out failed = outs.get((int) (failedGps - G));
+                assertTrue((failed.flags() & CleanedSecond.UNCLEANED) != 0, "the second whose batch failed goes out raw, flagged");
+                assertTrue((outs.get((int) (failedGps - G) - 1).flags() & CleanedSecond.UNCLEANED) != 0,
+                        "the second in flight at the failure (waiting for its look-ahead) goes out raw too");
+                assertEquals(0, outs.get((int) (failedGps - G) - 2).flags() & CleanedSecond.UNCLEANED,
+                        "the seconds before it were cleaned");
+                assertEquals(0, outs.get(n - 3).flags() & CleanedSecond.UNCLEANED, "cleaning resumes once warm again");
+            }
+        } finally {
+            try (Stream<Path> st = Files.walk(root)) {
+                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 }
