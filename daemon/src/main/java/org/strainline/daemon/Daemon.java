@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         try {
             Map<String, Long> last = queue.lastGps();
             Map<String, Long> canaryLast = canaryQueue == null ? Map.of() : canaryQueue.lastGps();
-            Engines choices = Engines.standard(config.deepclean().threads(), 2);
+            Engines choices = Engines.standard(config.deepclean().threads(), 2, config.deepclean().fp16());
             int bbhWarm = 0;
             if (config.bbhnet() != null) {
                 bbhWarm = openBbhnet(repo) + 2;
@@ -227,7 +227,7 @@ public final class Daemon implements AutoCloseable {
             if (closed) {
                 return;
             }
-            Engines choices = Engines.standard(config.deepclean().threads(), 2);
+            Engines choices = Engines.standard(config.deepclean().threads(), 2, config.deepclean().fp16());
             for (Map.Entry<String, DeepCleanSwitch> en : stages.entrySet()) {
                 String ifo = en.getKey();
                 DeepCleanSwitch sw = en.getValue();
@@ -393,7 +393,7 @@ public final class Daemon implements AutoCloseable {
     private int openBbhnet(ModelRepository repo) throws Exception {
         DaemonConfig.Bbhnet b = config.bbhnet();
         ModelCard card = repo.resolve(b.model());
-        Engines.Choice c = Engines.standard(b.threads(), 2).open(card, b.settings().inferenceRateHz(), b.engines());
+        Engines.Choice c = Engines.standard(b.threads(), 2, b.fp16()).open(card, b.settings().inferenceRateHz(), b.engines());
         engines.add(c.engine());
         java.nio.file.Path bgFile = b.background() != null ? b.background() : card.directory().resolve("background.json");
         Background bg = Background.read(bgFile);

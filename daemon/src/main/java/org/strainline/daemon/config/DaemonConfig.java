@@ -45,12 +45,12 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
      * model's newest version above production runs beside it as a canary.
      */
     public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings,
-                            boolean canary) {
+                            boolean canary, boolean fp16) {
     }
 
     /** The BBHnet stage over H1 and L1 (null: DeepClean only). */
     public record Bbhnet(String model, List<String> engines, int threads, org.strainline.daemon.pipeline.BbhnetStage.Settings settings,
-                         double farThresholdHz, double refractoryS, Path background) {
+                         double farThresholdHz, double refractoryS, Path background, boolean fp16) {
     }
 
     /** Where the results go. */
@@ -185,7 +185,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
 
     private static Bbhnet bbhnet(Node n, IngestConfig ingest, Path base) throws IOException {
         n.only(Set.of("model", "engines", "threads", "inferenceRateHz", "integrationS", "joinSeconds", "farThresholdHz",
-                "refractoryS", "background"));
+                "refractoryS", "background", "fp16"));
         boolean h = false;
         boolean l = false;
         for (IfoSpec s : ingest.ifos()) {
@@ -208,12 +208,12 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         }
         return new Bbhnet(n.string("model", "bbhnet"), n.has("engines") ? n.strings("engines") : List.of("tensorrt", "onnxruntime"),
                 (int) n.number("threads", 1), s, far, n.number("refractoryS", 8),
-                n.has("background") ? base.resolve(n.string("background", null)) : null);
+                n.has("background") ? base.resolve(n.string("background", null)) : null, n.bool("fp16", false));
     }
 
     private static DeepClean deepclean(Node n, IngestConfig ingest) throws IOException {
         n.only(Set.of("models", "engines", "threads", "inferenceRateHz", "aggregationLatencyS", "band", "historyS",
-                "lookaheadS", "taperS", "gateSpanS", "crossfadeS", "joinS", "canary"));
+                "lookaheadS", "taperS", "gateSpanS", "crossfadeS", "joinS", "canary", "fp16"));
         Map<String, String> models = new LinkedHashMap<>();
         Node m = n.map("models");
         for (String ifo : m.keys()) {
@@ -255,7 +255,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (threads < 1) {
             throw n.problem("threads", "must be >= 1, got " + threads);
         }
-        return new DeepClean(models, engines, threads, s, n.bool("canary", false));
+        return new DeepClean(models, engines, threads, s, n.bool("canary", false), n.bool("fp16", false));
     }
 
     /** A YAML value with its key path, for messages. */

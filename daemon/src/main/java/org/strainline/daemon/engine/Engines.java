@@ -23,10 +23,15 @@ public final class Engines {
 
     private final Map<String, Factory> factories = new LinkedHashMap<>();
 
-    /** The engines this build has: TensorRT (where its libraries and a GPU are present) and ONNX Runtime. */
+    /** The engines this build has: TensorRT (where its libraries and a GPU are present; FP32) and ONNX Runtime. */
     public static Engines standard(int onnxThreads, int warmups) {
+        return standard(onnxThreads, warmups, false);
+    }
+
+    /** As {@link #standard(int, int)}, TensorRT building FP16 plans where {@code fp16}. */
+    public static Engines standard(int onnxThreads, int warmups, boolean fp16) {
         Engines e = new Engines();
-        e.add(new TensorRtFactory());
+        e.add(new TensorRtFactory(fp16, warmups));
         e.add(new Factory() {
             @Override
             public String name() {

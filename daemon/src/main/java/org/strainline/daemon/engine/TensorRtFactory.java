@@ -4,13 +4,19 @@ import org.strainline.kernels.cuda.Cuda;
 
 /**
  * The TensorRT engine's factory. It says why it cannot start: first whether a GPU is there (the
- * one CUDA probe), then whether the TensorRT Java bindings (bytedeco's javacpp presets) are on the
- * class path. This build does not bundle them (with their native libraries they are hundreds of
- * megabytes and must match the host's CUDA and TensorRT installation), so where both are missing
- * the model runs on the next engine in the preference list with that reason logged.
+ * one CUDA probe, through JCuda's driver API), then whether TensorRT's native libraries load (the
+ * one javacpp probe; the build carries the JNI wrappers, the host must supply libnvinfer,
+ * libnvonnxparser, CUDA 12 and cuDNN 9), so that where either is missing the model runs on the
+ * next engine in the preference list with that reason logged.
  */
 final class TensorRtFactory implements Engines.Factory {
-    static final String BINDINGS = "org.bytedeco.tensorrt.global.nvinfer";
+    private final boolean fp16;
+    private final int warmups;
+
+    TensorRtFactory(boolean fp16, int warmups) {
+        this.fp16 = fp16;
+        this.warmups = warmups;
+    }
 
     @Override
     public String name() {
@@ -23,11 +29,10 @@ final class TensorRtFactory implements Engines.Factory {
         if (!p.available()) {
             throw new EngineException("no GPU (" + p.reason() + ")");
         }
-        try {
-            Class.forName(BINDINGS, false, TensorRtFactory.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new EngineException("the TensorRT bindings (" + BINDINGS + ", org.bytedeco:tensorrt) are not on the class path");
+        String why = TensorRtEngine.probe();
+        if (why != null) {
+            throw new EngineException(why + " (GPU " + p.device() + " found)");
         }
-        throw new EngineException("the TensorRT engine is not part of this build yet (GPU " + p.device() + " found)");
+        return new TensorRtEngine(card, batch, p.device() + " sm" + p.computeCapability(), fp16, warmups);
     }
 }
