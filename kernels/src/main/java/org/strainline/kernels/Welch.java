@@ -29,6 +29,13 @@ public final class Welch {
     private final double[] sim;
     private final double[][] spectra;
     private final double[] column;
+    private final double[][] rows;
+    private final double[] scratch;
+    private double[][] cache;
+    private double[][] uncached;
+    private long[] cacheTag;
+    private int cacheGrid;
+    private long periodograms;
 
     /**
      * @param nperseg     samples per segment (e.g. 2.5 s × 2048 Hz = 5120)
@@ -60,6 +67,8 @@ public final class Welch {
         this.sim = new double[nperseg];
         this.spectra = average == Average.MEDIAN ? new double[maxSegments][nperseg / 2 + 1] : null;
         this.column = new double[maxSegments];
+        this.rows = new double[maxSegments][];
+        this.scratch = new double[nperseg / 2 + 1];
     }
 
     /** Frequency bins: {@code nperseg / 2 + 1}, bin {@code k} at {@code k * fs / nperseg}. */
@@ -83,49 +92,145 @@ public final class Welch {
 
     /** The PSD of {@code x[from .. from + n)} into {@code psd[0 .. bins())}. */
     public void psd(double[] x, int from, int n, double[] psd) {
+        int m = checkSegments(n);
+        int bins = bins();
+        if (average == Average.MEAN) {
+            java.util.Arrays.fill(psd, 0, bins, 0);
+            for (int s = 0; s < m; s++) {
+                periodogram(x, from + s * step, spectraOrScratch(0));
+                double[] p = spectraOrScratch(0);
+                for (int k = 0; k < bins; k++) {
+                    psd[k] += p[k] / m;
+                }
+            }
+            return;
+        }
+        for (int s = 0; s < m; s++) {
+            periodogram(x, from + s * step, spectra[s]);
+            rows[s] = spectra[s];
+        }
+        median(m, psd);
+    }
+
+    private int checkSegments(int n) {
         int m = segments(n);
         if (m < 1 || m > maxSegments) {
             throw new IllegalArgumentException(n + " samples make " + m + " segments of " + nperseg + "; 1.." + maxSegments + " allowed");
         }
-        int bins = bins();
-        if (average == Average.MEAN) {
-            java.util.Arrays.fill(psd, 0, bins, 0);
+        return m;
+    }
+
+    private double[] spectraOrScratch(int s) {
+        return spectra != null ? spectra[s] : scratch;
+    }
+
+    /** The one-sided density of the segment {@code x[at .. at + nperseg)} (mean removed, Hann window) into {@code dst}. */
+    private void periodogram(double[] x, int at, double[] dst) {
+        double mean = 0;
+        for (int i = 0; i < nperseg; i++) {
+            mean += x[at + i];
         }
+        mean /= nperseg;
+        for (int i = 0; i < nperseg; i++) {
+            seg[i] = (x[at + i] - mean) * window[i];
+        }
+        fft.realForward(seg, re, im, sre, sim);
+        periodograms++;
+        int bins = bins();
+        for (int k = 0; k < bins; k++) {
+            double p = (re[k] * re[k] + im[k] * im[k]) * scale;
+            if (k != 0 && !(nperseg % 2 == 0 && k == bins - 1)) {
+                p *= 2;
+            }
+            dst[k] = p;
+        }
+    }
+
+    /** The median over {@code rows[0 .. m)} per bin, over its bias, into {@code psd}. */
+    private void median(int m, double[] psd) {
+        double bias = medianBias(m);
+        int bins = bins();
+        for (int k = 0; k < bins; k++) {
+            for (int s = 0; s < m; s++) {
+                column[s] = rows[s][k];
+            }
+            java.util.Arrays.sort(column, 0, m);
+            double med = m % 2 == 1 ? column[m / 2] : 0.5 * (column[m / 2 - 1] + column[m / 2]);
+            psd[k] = med / bias;
+        }
+    }
+
+    /**
+     * Keeps the periodograms of a stream's segments for {@link #psdStream}: {@code slots} of them,
+     * those that start at a multiple of {@code grid} samples of the stream. For a trailing window
+     * that moves by a multiple of {@code grid} each call and segments whose step is too, each
+     * segment is computed once while it stays in the window (BBHnet's 64-s PSD of 50 segments of
+     * 2.5 s, moving 1 s a call: grid 0.25 s, about 4 new periodograms a call instead of 50).
+     * Allocates the cache ({@code slots × bins} doubles) once.
+     */
+    public Welch cacheSegments(int grid, int slots) {
+        if (grid < 1 || slots < maxSegments) {
+            throw new IllegalArgumentException("grid " + grid + ", slots " + slots + " (at least " + maxSegments + ")");
+        }
+        this.cacheGrid = grid;
+        this.cache = new double[slots][bins()];
+        this.cacheTag = new long[slots];
+        this.uncached = spectra != null ? spectra : new double[maxSegments][bins()];
+        resetStream();
+        return this;
+    }
+
+    /** Forgets the stream's periodograms (a discontinuity: the stream's sample count starts again). */
+    public void resetStream() {
+        if (cacheTag != null) {
+            java.util.Arrays.fill(cacheTag, Long.MIN_VALUE);
+        }
+    }
+
+    /**
+     * The PSD of the stream's samples {@code [absFrom, absFrom + n)}, held in {@code x[from .. from
+     * + n)}: the same values as {@link #psd}, bit for bit, reusing the periodograms of segments an
+     * earlier call since {@link #resetStream} computed at the same stream position (see {@link
+     * #cacheSegments}; without a cache this is {@link #psd}).
+     */
+    public void psdStream(double[] x, int from, int n, long absFrom, double[] psd) {
+        if (cache == null) {
+            psd(x, from, n, psd);
+            return;
+        }
+        int m = checkSegments(n);
+        int bins = bins();
         for (int s = 0; s < m; s++) {
-            int at = from + s * step;
-            double mean = 0;
-            for (int i = 0; i < nperseg; i++) {
-                mean += x[at + i];
-            }
-            mean /= nperseg;
-            for (int i = 0; i < nperseg; i++) {
-                seg[i] = (x[at + i] - mean) * window[i];
-            }
-            fft.realForward(seg, re, im, sre, sim);
-            double[] dst = average == Average.MEDIAN ? spectra[s] : null;
-            for (int k = 0; k < bins; k++) {
-                double p = (re[k] * re[k] + im[k] * im[k]) * scale;
-                if (k != 0 && !(nperseg % 2 == 0 && k == bins - 1)) {
-                    p *= 2;
+            long at = absFrom + (long) s * step;
+            double[] row;
+            if (at >= 0 && at % cacheGrid == 0) {
+                int slot = (int) ((at / cacheGrid) % cache.length);
+                row = cache[slot];
+                if (cacheTag[slot] != at) {
+                    periodogram(x, from + s * step, row);
+                    cacheTag[slot] = at;
                 }
-                if (dst != null) {
-                    dst[k] = p;
-                } else {
-                    psd[k] += p / m;
-                }
+            } else {
+                row = uncached[s];
+                periodogram(x, from + s * step, row);
             }
+            rows[s] = row;
         }
         if (average == Average.MEDIAN) {
-            double bias = medianBias(m);
-            for (int k = 0; k < bins; k++) {
-                for (int s = 0; s < m; s++) {
-                    column[s] = spectra[s][k];
+            median(m, psd);
+        } else {
+            java.util.Arrays.fill(psd, 0, bins, 0);
+            for (int s = 0; s < m; s++) {
+                for (int k = 0; k < bins; k++) {
+                    psd[k] += rows[s][k] / m;
                 }
-                java.util.Arrays.sort(column, 0, m);
-                double med = m % 2 == 1 ? column[m / 2] : 0.5 * (column[m / 2 - 1] + column[m / 2]);
-                psd[k] = med / bias;
             }
         }
+    }
+
+    /** Periodograms (FFTs) computed since construction. */
+    public long periodograms() {
+        return periodograms;
     }
 
     /** scipy's {@code _median_bias(n)}: the median of n exponential variates over their mean. */

@@ -178,4 +178,64 @@ class SpectralTest {
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
         assertTrue(bytes < 1000, "allocated " + bytes);
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"median", "mean"})
+    void theStreamingPsdEqualsTheFullOneBitForBitWithAFractionOfTheFfts(String avg) {
+        // BBHnet's layout: 64 s at 2048 Hz in 2.5-s segments, the window moving 1 s a call; a reset halfway
+        int fs = 2048;
+        int window = 64 * fs;
+        int hist = window + 4 * fs;
+        Welch.Average a = avg.equals("mean") ? Welch.Average.MEAN : Welch.Average.MEDIAN;
+        Welch full = new Welch(5120, fs, a, 64);
+        Welch stream = new Welch(5120, fs, a, 64).cacheSegments(512, 260);
+        double[] x = new double[hist];
+        double[] want = new double[full.bins()];
+        double[] got = new double[full.bins()];
+        Random r = new Random(11);
+        long samples = 0;
+        int calls = 0;
+        long before = 0;
+        long mxBytes = 0;
+        long bytes = -1;
+        double perCall = -1;
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int sec = 0; sec < 200; sec++) {
+            if (sec == 160) {
+                stream.resetStream();   // a discontinuity: the stream's count starts again
+                samples = 0;
+                java.util.Arrays.fill(x, 0);
+            }
+            System.arraycopy(x, fs, x, 0, hist - fs);
+            double amp = 1 + 0.5 * Math.sin(sec / 7.0);
+            for (int i = hist - fs; i < hist; i++) {
+                x[i] = amp * r.nextGaussian();
+            }
+            samples += fs;
+            if (samples < window) {
+                continue;
+            }
+            if (sec == 100) {
+                before = stream.periodograms();
+                mxBytes = mx.getCurrentThreadAllocatedBytes();
+            }
+            full.psd(x, hist - window, window, want);
+            stream.psdStream(x, hist - window, window, samples - window, got);
+            for (int k = 0; k < want.length; k++) {
+                if (Double.compare(want[k], got[k]) != 0) {   // no message built per bin: the loop is measured
+                    assertEquals(want[k], got[k], 0.0, avg + ": second " + sec + ", bin " + k);
+                }
+            }
+            if (sec >= 100 && sec < 160) {
+                calls++;
+                if (sec == 159) {
+                    bytes = mx.getCurrentThreadAllocatedBytes() - mxBytes;
+                    perCall = (double) (stream.periodograms() - before) / calls;
+                }
+            }
+        }
+        assertTrue(stream.periodograms() > 0 && full.periodograms() > 0);
+        int segments = full.segments(window);
+        assertTrue(perCall < segments / 8.0, perCall + " periodograms a call in steady state, " + segments + " without the cache");
+        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over " + calls + " calls");
+    }
 }

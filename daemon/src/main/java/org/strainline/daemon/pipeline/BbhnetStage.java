@@ -83,7 +83,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final double[][] hist = new double[2][];
     private final double[] block;
     private final double[] inputScratch;
-    private final Welch welch;
+    private final Welch[] welch = new Welch[2];   // per IFO: each keeps its stream's segment periodograms
     private final double[][] psd = new double[2][];
     private final Whitener whitener;
     private final double[] white;
@@ -134,7 +134,13 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         }
         this.block = new double[fs];
         this.inputScratch = new double[inputRateHz];
-        this.welch = new Welch(seg, fs, Welch.Average.MEDIAN, psdSamples / (seg / 2) + 1);
+        // the window moves fs samples a second and its segments step seg - seg/2: periodograms of segments
+        // starting on the grid of their greatest common divisor are computed once and reused while in the window
+        int maxSegments = psdSamples / (seg / 2) + 1;
+        int grid = gcd(fs, seg - seg / 2);
+        for (int i = 0; i < 2; i++) {
+            welch[i] = new Welch(seg, fs, Welch.Average.MEDIAN, maxSegments).cacheSegments(grid, psdSamples / grid + maxSegments + 1);
+        }
         this.whitener = new Whitener(fs, span, fdur, card.number("whitening.highpass_hz"));
         this.white = new double[whitener.outputLength()];
         this.nInt = Math.max(1, (int) Math.round(s.integrationS() * s.inferenceRateHz()));
@@ -246,6 +252,9 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             }
             firstGps = gps;
             samplesIn = 0;
+            for (Welch w : welch) {
+                w.resetStream();
+            }
         }
         lastGps = gps;
         for (int i = 0; i < 2; i++) {
@@ -265,11 +274,11 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         }
         counters.incrementAndGet(Counter.SECONDS_SEARCHED.ordinal());
         for (int i = 0; i < 2; i++) {
-            welch.psd(hist[i], histLen - psdSamples, psdSamples, psd[i]);
+            welch[i].psdStream(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
         }
         FloatBuffer in = engine.input();
         for (int i = 0; i < 2; i++) {
-            whitener.setPsd(psd[i], psd[i].length, welch.df());
+            whitener.setPsd(psd[i], psd[i].length, welch[i].df());
             for (int b = 0; b < batch; b++) {
                 int end = histLen - pad - (batch - 1 - b) * stride;
                 whitener.whiten(hist[i], end - k - pad, white, 0);
@@ -316,4 +325,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         resamplers[ifo].process(inputScratch, 0, inRate, block, 0);
     }
 
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
 }
