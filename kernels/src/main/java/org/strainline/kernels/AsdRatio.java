@@ -8,13 +8,26 @@ package org.strainline.kernels;
  */
 public final class AsdRatio {
     private final Welch welch;
+    private final Welch welchB;
     private final double[] pa;
     private final double[] pb;
     private final int lo;
     private final int hi;
 
     public AsdRatio(Welch welch, double lowHz, double highHz) {
-        this.welch = welch;
+        this(welch, welch, lowHz, highHz);
+    }
+
+    /**
+     * With an estimator per stream, so that each may keep its stream's segment periodograms for
+     * {@link #ratioStream} ({@link Welch#cacheSegments}); both must have the same segment length and rate.
+     */
+    public AsdRatio(Welch a, Welch b, double lowHz, double highHz) {
+        if (a.nperseg() != b.nperseg() || a.df() != b.df()) {
+            throw new IllegalArgumentException("the two estimators differ: " + a.nperseg() + " vs " + b.nperseg() + " samples");
+        }
+        this.welch = a;
+        this.welchB = b;
         this.pa = new double[welch.bins()];
         this.pb = new double[welch.bins()];
         this.lo = (int) Math.ceil(lowHz / welch.df());
@@ -29,6 +42,23 @@ public final class AsdRatio {
         welch.psd(a, from, n, pa);
         welch.psd(b, from, n, pb);
         return ratioOf(pa, pb, lo, hi);
+    }
+
+    /**
+     * As {@link #ratio}, for two streams whose samples {@code [absFrom, absFrom + n)} are held at
+     * {@code from}: each estimator reuses the periodograms of the segments it has already seen
+     * (the same value as {@link #ratio}, bit for bit).
+     */
+    public double ratioStream(double[] a, double[] b, int from, int n, long absFrom) {
+        welch.psdStream(a, from, n, absFrom, pa);
+        welchB.psdStream(b, from, n, absFrom, pb);
+        return ratioOf(pa, pb, lo, hi);
+    }
+
+    /** Forgets both streams' periodograms (a restart). */
+    public void resetStream() {
+        welch.resetStream();
+        welchB.resetStream();
     }
 
     /** The ratio from two PSDs over bins {@code lo..hi}. */

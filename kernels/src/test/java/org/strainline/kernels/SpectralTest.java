@@ -238,4 +238,40 @@ class SpectralTest {
         assertTrue(perCall < segments / 8.0, perCall + " periodograms a call in steady state, " + segments + " without the cache");
         assertTrue(bytes < 1000, "allocated " + bytes + " bytes over " + calls + " calls");
     }
+    @Test
+    void theStreamingAsdRatioEqualsTheFullOneBitForBit() {
+        // the DeepClean gate's layout: 8 s at 4096 Hz in 1-s segments, growing from 2 s, then sliding 1 s a call
+        int fs = 4096;
+        int span = 8 * fs;
+        double[] a = new double[span];
+        double[] b = new double[span];
+        AsdRatio full = new AsdRatio(new Welch(fs, fs, Welch.Average.MEAN, 16), 58, 62);
+        AsdRatio stream = new AsdRatio(new Welch(fs, fs, Welch.Average.MEAN, 16).cacheSegments(fs / 2, 33),
+                new Welch(fs, fs, Welch.Average.MEAN, 16).cacheSegments(fs / 2, 33), 58, 62);
+        Random r = new Random(5);
+        int filled = 0;
+        long in = 0;
+        for (int sec = 0; sec < 40; sec++) {
+            if (sec == 25) {
+                stream.resetStream();
+                filled = 0;
+                in = 0;
+            }
+            System.arraycopy(a, fs, a, 0, span - fs);
+            System.arraycopy(b, fs, b, 0, span - fs);
+            for (int i = span - fs; i < span; i++) {
+                double line = Math.sin(2 * Math.PI * 60 * (sec * fs + i) / fs);
+                b[i] = r.nextGaussian() + 3 * line;
+                a[i] = r.nextGaussian() + (sec % 3) * line;
+            }
+            filled = Math.min(span, filled + fs);
+            in += fs;
+            if (filled < 2 * fs) {
+                continue;
+            }
+            double want = full.ratio(a, b, span - filled, filled);
+            double got = stream.ratioStream(a, b, span - filled, filled, in - filled);
+            assertEquals(want, got, 0.0, "second " + sec);
+        }
+    }
 }

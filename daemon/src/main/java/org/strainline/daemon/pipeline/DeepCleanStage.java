@@ -116,6 +116,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final int gateSamples;
     private final int crossfade;
     private int gateFilled;
+    private long gateIn;   // samples appended to the gate's history since the last restart (its stream position)
     private boolean gated;
     private double weight = 1;
     private final CleanedSecond out;
@@ -194,7 +195,11 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         this.gateSamples = (int) Math.round(s.gateSpanS() * fs);
         this.gateRaw = new double[gateSamples];
         this.gateClean = new double[gateSamples];
-        this.gateRatio = new AsdRatio(new Welch(fs, fs, Welch.Average.MEAN, (int) s.gateSpanS() * 2), s.bandLowHz(), s.bandHighHz());
+        // one estimator per stream, each keeping the periodograms of its 1-s segments (half-overlapping, on a 0.5-s grid)
+        int gateSegments = (int) s.gateSpanS() * 2;
+        int gateSlots = gateSamples / (fs / 2) + gateSegments + 1;
+        this.gateRatio = new AsdRatio(new Welch(fs, fs, Welch.Average.MEAN, gateSegments).cacheSegments(fs / 2, gateSlots),
+                new Welch(fs, fs, Welch.Average.MEAN, gateSegments).cacheSegments(fs / 2, gateSlots), s.bandLowHz(), s.bandHighHz());
         this.crossfade = (int) Math.round(s.crossfadeS() * fs);
         this.out = new CleanedSecond(ifo, fs);
     }
@@ -301,8 +306,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
                 gateClean[gateSamples - fs + i] = r - noise.get(i);
             }
             gateFilled = Math.min(gateSamples, gateFilled + fs);
+            gateIn += fs;
             if (gateFilled >= 2 * fs) {
-                double ratio = gateRatio.ratio(gateClean, gateRaw, gateSamples - gateFilled, gateFilled);
+                double ratio = gateRatio.ratioStream(gateClean, gateRaw, gateSamples - gateFilled, gateFilled, gateIn - gateFilled);
                 boolean worse = ratio > 1.0;
                 if (worse != gated) {
                     gated = worse;
@@ -363,6 +369,8 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         java.util.Arrays.fill(gateRaw, 0);
         java.util.Arrays.fill(gateClean, 0);
         gateFilled = 0;
+        gateIn = 0;
+        gateRatio.resetStream();
         gated = false;
         weight = 1;
         resetNext = true;

@@ -245,4 +245,101 @@ class DeepCleanStageIT {
             }
         }
     }
+    /** A real engine whose runs' own allocation (ONNX Runtime's Java API: its Result, ~0.5 kB) is counted apart. */
+    static final class CountedEngine implements org.strainline.daemon.engine.Engine {
+        private final org.strainline.daemon.engine.Engine inner;
+        private final com.sun.management.ThreadMXBean mx;
+        long bytes;
+
+        CountedEngine(org.strainline.daemon.engine.Engine inner, com.sun.management.ThreadMXBean mx) {
+            this.inner = inner;
+            this.mx = mx;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public ModelCard model() {
+            return inner.model();
+        }
+
+        @Override
+        public int batch() {
+            return inner.batch();
+        }
+
+        @Override
+        public java.nio.FloatBuffer input() {
+            return inner.input();
+        }
+
+        @Override
+        public java.nio.FloatBuffer output() {
+            return inner.output();
+        }
+
+        @Override
+        public void run() throws org.strainline.daemon.engine.EngineException {
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            inner.run();
+            bytes += mx.getCurrentThreadAllocatedBytes() - a0;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** The stage's own work per second (everything but the engine's run) allocates nothing on its thread. */
+    @Test
+    void theStageAllocatesNothingPerSecondOnItsThread() throws Exception {
+        int n = 70;
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dca");
+        try {
+            Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 780, List.of(), Set.of(), Set.of(),
+                    Simulator.Config.DEFAULT_COUPLING));
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            IfoSpec spec = h1(root);
+            long[] outs = {0};
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1);
+            CountedEngine engine = new CountedEngine(real, mx);
+            DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> outs[0]++);
+            long[] measured = {0, 0};   // bytes, seconds
+            int skip = stage.warmSeconds() + 10;   // past warm-up, the gate's history full, every code path hot
+            com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> probe = (e, seq, eob) -> {
+                long a0 = mx.getCurrentThreadAllocatedBytes();
+                long e0 = engine.bytes;
+                stage.onEvent(e, seq, eob);
+                long d = mx.getCurrentThreadAllocatedBytes() - a0 - (engine.bytes - e0);
+                if (stage.counter(DeepCleanStage.Counter.SECONDS_IN) > skip) {
+                    measured[0] += d;
+                    measured[1]++;
+                }
+            };
+            Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
+            ingest.ring("H1").handleEventsWith(probe);
+            ingest.start();
+            long end = System.currentTimeMillis() + 120_000;
+            while (stage.counter(DeepCleanStage.Counter.SECONDS_IN) < n && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            ingest.close();
+            real.close();
+            assertEquals(0, stage.counter(DeepCleanStage.Counter.SECONDS_GATED), "cleaning, not gated: no state change to log");
+            assertTrue(measured[1] >= n - skip - 1, "measured " + measured[1] + " seconds");
+            assertTrue(stage.counter(DeepCleanStage.Counter.SECONDS_CLEANED) > 0, "the measured seconds went the cleaning path");
+            assertTrue(measured[0] < 1000, "the stage allocated " + measured[0] + " bytes over " + measured[1] + " seconds");
+        } finally {
+            try (Stream<Path> st = Files.walk(root)) {
+                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
 }
