@@ -131,4 +131,18 @@ final class DaemonTree implements AutoCloseable {
             return q.readAll();
         }
     }
+
+    /** Copies a directory tree (a model repository, a version) file by file. */
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
 }

@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.pipeline.CleanedSecond;
 import org.strainline.daemon.queue.StrainQueue;
@@ -29,19 +27,6 @@ class HotSwapIT {
     private static final long G = 1_400_000_000L;
     private static final int N = 70;
 
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
-        }
-    }
-
     private static int occurrences(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
@@ -55,7 +40,7 @@ class HotSwapIT {
         try (DaemonTree t = new DaemonTree("strainline-swap")) {
             Path repo = t.tmp.resolve("repository");
             for (String m : new String[] {"deepclean-h1", "deepclean-l1"}) {
-                copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
+                DaemonTree.copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
             }
             Path src = t.tmp.resolve("src");
             assertEquals(0, Cli.run("simulate", "--out", src.toString(), "--ifos", "H1,L1", "--start", Long.toString(G),
@@ -72,7 +57,7 @@ class HotSwapIT {
 
             // H1: version 2 (its strain scaling 1.25 x version 1's, so its seconds differ), made aside and renamed into place
             Path staging = t.tmp.resolve("staging-h1-2");
-            copy(repo.resolve("deepclean-h1/1"), staging);
+            DaemonTree.copy(repo.resolve("deepclean-h1/1"), staging);
             String card = Files.readString(staging.resolve("model.yaml"));
             java.util.regex.Matcher std = java.util.regex.Pattern.compile("(?m)^  strain_std: (\\S+)$").matcher(card);
             assertTrue(std.find(), "the card has scaling.strain_std");
@@ -153,9 +138,9 @@ class HotSwapIT {
         try (DaemonTree t = new DaemonTree("strainline-canary")) {
             Path repo = t.tmp.resolve("repository");
             for (String m : new String[] {"deepclean-h1", "deepclean-l1"}) {
-                copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
+                DaemonTree.copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
             }
-            copy(repo.resolve("deepclean-h1/1"), repo.resolve("deepclean-h1/2"));
+            DaemonTree.copy(repo.resolve("deepclean-h1/1"), repo.resolve("deepclean-h1/2"));
             Path card = repo.resolve("deepclean-h1/2/model.yaml");
             Files.writeString(card, Files.readString(card).replaceFirst("(?m)^version: 1$", "version: 2"));
             Path src = t.tmp.resolve("src");

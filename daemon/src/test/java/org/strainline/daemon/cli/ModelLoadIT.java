@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,25 +12,12 @@ import org.junit.jupiter.api.Test;
  * why, and exit code 1 (systemd's Restart=on-failure then retries, and the journal says why).
  */
 class ModelLoadIT {
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.naturalOrder())::iterator) {
-                Path q = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(q);
-                } else {
-                    Files.copy(p, q);
-                }
-            }
-        }
-    }
-
     @Test
     void aDamagedModelFileFailsTheStartNamingTheModel() throws Exception {
         try (DaemonTree t = new DaemonTree("strainline-model")) {
             Path repo = t.tmp.resolve("repository");
             for (String m : new String[] {"deepclean-h1", "deepclean-l1"}) {
-                copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
+                DaemonTree.copy(Cli.HOME.resolve("models/repository/" + m), repo.resolve(m));
             }
             Path onnx = repo.resolve("deepclean-h1/1/model.onnx");
             byte[] b = Files.readAllBytes(onnx);

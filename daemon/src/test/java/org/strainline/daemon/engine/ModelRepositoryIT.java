@@ -26,7 +26,8 @@ import org.strainline.kernels.Whitener;
 class ModelRepositoryIT {
     private static final Path REPO = Paths.get(System.getProperty("strainline.home", "..")).resolve("models/repository");
 
-    private static List<Path> versions() throws IOException {
+    /** Every committed model version (a directory with a model.yaml). */
+    static List<Path> versions() throws IOException {
         List<Path> l = new ArrayList<>();
         try (Stream<Path> s = Files.walk(REPO, 2)) {
             s.filter(p -> Files.isRegularFile(p.resolve("model.yaml"))).sorted().forEach(l::add);

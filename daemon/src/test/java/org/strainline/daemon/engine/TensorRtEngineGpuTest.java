@@ -9,7 +9,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,14 +26,6 @@ import org.strainline.kernels.cuda.Cuda;
  */
 class TensorRtEngineGpuTest {
     private static final Path REPO = Paths.get(System.getProperty("strainline.home", "..")).resolve("models/repository");
-
-    private static List<Path> versions() throws IOException {
-        List<Path> l = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(REPO, 2)) {
-            s.filter(p -> Files.isRegularFile(p.resolve("model.yaml"))).sorted().forEach(l::add);
-        }
-        return l;
-    }
 
     private static Path copy(Path version, Path to) throws IOException {
         Path d = Files.createDirectories(to.resolve(version.getParent().getFileName()).resolve(version.getFileName()));
@@ -103,7 +94,7 @@ class TensorRtEngineGpuTest {
         Assumptions.assumeTrue(trt == null, "GPU test skipped: " + trt);
         Path tmp = Files.createTempDirectory("strainline-trt");
         try {
-            for (Path v : versions()) {
+            for (Path v : ModelRepositoryIT.versions()) {
                 ModelCard card = ModelCard.load(copy(v, tmp));
                 double[] in = Npy.read(v.resolve("reference/input.npy"));
                 double[] want = Npy.read(v.resolve("reference/output.npy"));

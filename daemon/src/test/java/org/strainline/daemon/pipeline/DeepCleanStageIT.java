@@ -145,18 +145,12 @@ class DeepCleanStageIT {
             }
         }
     }
-    /** Delegates to a real engine, but one chosen run throws, as a GPU error or a bad batch would. */
-    static final class FailingEngine implements org.strainline.daemon.engine.Engine {
-        private final org.strainline.daemon.engine.Engine inner;
-        private final int failAt;
-        private final java.util.function.LongSupplier now;
-        private int runs;
-        volatile long failedAt = -1;
+    /** Forwards everything to a real engine; the tests below override {@link #run}. */
+    abstract static class ForwardingEngine implements org.strainline.daemon.engine.Engine {
+        final org.strainline.daemon.engine.Engine inner;
 
-        FailingEngine(org.strainline.daemon.engine.Engine inner, int failAt, java.util.function.LongSupplier now) {
+        ForwardingEngine(org.strainline.daemon.engine.Engine inner) {
             this.inner = inner;
-            this.failAt = failAt;
-            this.now = now;
         }
 
         @Override
@@ -185,17 +179,31 @@ class DeepCleanStageIT {
         }
 
         @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** A real engine, but one chosen run throws, as a GPU error or a bad batch would. */
+    static final class FailingEngine extends ForwardingEngine {
+        private final int failAt;
+        private final java.util.function.LongSupplier now;
+        private int runs;
+        volatile long failedAt = -1;
+
+        FailingEngine(org.strainline.daemon.engine.Engine inner, int failAt, java.util.function.LongSupplier now) {
+            super(inner);
+            this.failAt = failAt;
+            this.now = now;
+        }
+
+        @Override
         public void run() throws org.strainline.daemon.engine.EngineException {
             if (++runs == failAt) {
                 failedAt = now.getAsLong();
                 throw new org.strainline.daemon.engine.EngineException("injected failure of run " + runs);
             }
             inner.run();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
@@ -246,39 +254,13 @@ class DeepCleanStageIT {
         }
     }
     /** A real engine whose runs' own allocation (ONNX Runtime's Java API: its Result, ~0.5 kB) is counted apart. */
-    static final class CountedEngine implements org.strainline.daemon.engine.Engine {
-        private final org.strainline.daemon.engine.Engine inner;
+    static final class CountedEngine extends ForwardingEngine {
         private final com.sun.management.ThreadMXBean mx;
         long bytes;
 
         CountedEngine(org.strainline.daemon.engine.Engine inner, com.sun.management.ThreadMXBean mx) {
-            this.inner = inner;
+            super(inner);
             this.mx = mx;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public ModelCard model() {
-            return inner.model();
-        }
-
-        @Override
-        public int batch() {
-            return inner.batch();
-        }
-
-        @Override
-        public java.nio.FloatBuffer input() {
-            return inner.input();
-        }
-
-        @Override
-        public java.nio.FloatBuffer output() {
-            return inner.output();
         }
 
         @Override
@@ -286,11 +268,6 @@ class DeepCleanStageIT {
             long a0 = mx.getCurrentThreadAllocatedBytes();
             inner.run();
             bytes += mx.getCurrentThreadAllocatedBytes() - a0;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 
