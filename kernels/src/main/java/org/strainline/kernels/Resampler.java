@@ -40,6 +40,7 @@ public final class Resampler {
     private final int down;
     private final double[] taps;
     private final double[][] phases;
+    private final double[][] reversed;   // each phase in the order of the samples it meets
     private final int history;
     private final int maxBlock;
     private final double[] work;
@@ -77,6 +78,15 @@ public final class Resampler {
             }
             phases[p] = ph;
             longest = Math.max(longest, ph.length);
+        }
+        this.reversed = new double[up][];
+        for (int p = 0; p < up; p++) {
+            double[] ph = phases[p];
+            double[] r = new double[ph.length];
+            for (int i = 0; i < ph.length; i++) {
+                r[ph.length - 1 - i] = ph[i];
+            }
+            reversed[p] = r;
         }
         this.history = Math.max(0, longest - 1);
         this.maxBlock = maxBlock;
@@ -159,13 +169,25 @@ public final class Resampler {
         long j = m * down;
         int p = (int) (j % up);
         long n0 = j / up;
-        double[] ph = phases[p];
-        int at = (int) (history + (n0 - blockStart));
-        double acc = 0;
-        for (int i = 0; i < ph.length; i++) {
-            acc += ph[i] * work[at - i];
+        double[] ph = reversed[p];   // ph[len - 1 - i] weighs work[at - i]
+        int len = ph.length;
+        int base = (int) (history + (n0 - blockStart)) - len + 1;
+        // four partial sums: the multiply-adds of one output no longer wait on each other
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            a0 += ph[i] * work[base + i];
+            a1 += ph[i + 1] * work[base + i + 1];
+            a2 += ph[i + 2] * work[base + i + 2];
+            a3 += ph[i + 3] * work[base + i + 3];
         }
-        return acc;
+        for (; i < len; i++) {
+            a0 += ph[i] * work[base + i];
+        }
+        return (a0 + a1) + (a2 + a3);
     }
 
     private void keepHistory(int n) {
