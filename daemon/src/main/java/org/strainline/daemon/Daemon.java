@@ -128,7 +128,14 @@ public final class Daemon implements AutoCloseable {
                 if (canaryQueue != null) {
                     long[] canaryNewest = {canaryLast.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                     canaryPublished.put(ifo.ifo(), canaryNewest);
-                    canarySink = s -> publishCanary(s, strain, canaryNewest);
+                    DaemonConfig.Frames cfr = config.publish().frames();
+                    CleanedFrames canaryFiles = cfr == null ? null : new CleanedFrames(cfr.directory().resolve(ifo.ifo() + "-canary"),
+                            cfr.prefixFor(ifo.ifo()) + "_canary", strain + CANARY_SUFFIX, strain + "_DEEPCLEAN_CANARY_FLAGS",
+                            card.sampleRateHz(), "strainline: DeepClean canary of " + card.name(), cfr.retainSeconds());
+                    if (canaryFiles != null) {
+                        frameFiles.put(ifo.ifo() + "-canary", canaryFiles);
+                    }
+                    canarySink = s -> publishCanary(s, strain, canaryNewest, canaryFiles);
                     ModelCard cc = repo.canary(card.name(), card.version());
                     if (cc != null) {
                         canary = openStage(ifo, cc, choices);
@@ -291,11 +298,14 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** On a stage's thread: a canary second into the canary queue, once. */
-    private void publishCanary(CleanedSecond s, String strainChannel, long[] newest) {
+    private void publishCanary(CleanedSecond s, String strainChannel, long[] newest, CleanedFrames files) {
         if (s.gpsS() > newest[0]) {
             canaryQueue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS())
                     : System.currentTimeMillis() * 1_000_000L);
             newest[0] = s.gpsS();
+            if (files != null) {
+                files.write(s);
+            }
         }
     }
 
@@ -343,9 +353,15 @@ public final class Daemon implements AutoCloseable {
             metrics.family("frames_total", "counter", "cleaned GWF files per IFO: written, or failed (the second stays in the queue)",
                     out -> {
                         for (String ifo : ifos) {
-                            CleanedFrames f = frameFiles.get(ifo);
-                            out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"written\"", f.written()});
-                            out.accept(new Object[] {"ifo=\"" + ifo + "\",outcome=\"failed\"", f.failed()});
+                            for (String role : new String[] {"", "-canary"}) {
+                                CleanedFrames f = frameFiles.get(ifo + role);
+                                if (f == null) {
+                                    continue;
+                                }
+                                String l = "ifo=\"" + ifo + "\"" + (role.isEmpty() ? "" : ",role=\"canary\"");
+                                out.accept(new Object[] {l + ",outcome=\"written\"", f.written()});
+                                out.accept(new Object[] {l + ",outcome=\"failed\"", f.failed()});
+                            }
                         }
                     });
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.pipeline.CleanedSecond;
 import org.strainline.daemon.queue.StrainQueue;
@@ -149,7 +150,8 @@ class HotSwapIT {
             Path config = t.config(null);
             Files.writeString(config, Files.readString(config)
                     .replace(Cli.HOME.resolve("models/repository").toAbsolutePath().toString(), repo.toString())
-                    .replace("models: {H1: deepclean-h1, L1: deepclean-l1}", "models: {H1: 'deepclean-h1:1', L1: deepclean-l1}\n  canary: true"));
+                    .replace("models: {H1: deepclean-h1, L1: deepclean-l1}", "models: {H1: 'deepclean-h1:1', L1: deepclean-l1}\n  canary: true")
+                    .replace("publish:\n", "publish:\n  frames:\n    directory: " + t.tmp.resolve("frames") + "\n"));
             Path log = t.tmp.resolve("run.log");
             Process d = DaemonTree.daemon(config, log);
             DaemonTree.awaitLog(log, "strainline running", 60_000);
@@ -180,6 +182,19 @@ class HotSwapIT {
                     assertEquals("deepclean-h1/2", c.model(), "the canary is the newest version above it");
                     // the same weights in both versions: the same cleaned strain
                     org.junit.jupiter.api.Assertions.assertArrayEquals(p.samples(), c.samples(), "GPS " + p.gpsS());
+                }
+                if (i == n - 5) {
+                    // and as GWF files beside production's, under the canary's channel name
+                    Path f = t.tmp.resolve("frames/H1-canary/H-H1_llhoft_cleaned_canary-" + c.gpsS() + "-1.gwf");
+                    assertTrue(Files.exists(f), f.toString());
+                    org.strainline.gwf.Frame fr = org.strainline.gwf.GwfReader.read(f).frames().get(0);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(c.samples(),
+                            fr.channel("H1:GDS-CALIB_STRAIN_DEEPCLEAN_CANARY_OUT_DQ").data().toFloats(), "the canary frame holds the canary's samples");
+                    assertTrue(Files.exists(t.tmp.resolve("frames/H1/H-H1_llhoft_cleaned-" + c.gpsS() + "-1.gwf")), "production's frame");
+                    Path l1 = t.tmp.resolve("frames/L1-canary");
+                    try (Stream<Path> files = Files.exists(l1) ? Files.list(l1) : Stream.empty()) {
+                        assertEquals(0, files.filter(x -> x.toString().endsWith(".gwf")).count(), "no canary frames for L1, which has no canary");
+                    }
                 }
             }
         }
