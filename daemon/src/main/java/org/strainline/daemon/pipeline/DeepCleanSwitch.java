@@ -2,7 +2,7 @@ package org.strainline.daemon.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.strainline.shm.FrameEvent;
 
 /**
@@ -19,7 +19,8 @@ import org.strainline.shm.FrameEvent;
  * same GPS second for each input second, so the published stream has every second exactly once:
  * the old version's up to the boundary, the new one's, already cleaned, after it. The old stage is
  * retired (its engine closed off the consumer thread). An incoming stage superseded before it is
- * warm is retired too. The same warm-up precedes a new canary.
+ * warm by another of its role is retired too. The same warm-up precedes a new canary; a production
+ * and a canary version may warm up at the same time.
  *
  * <p>Counters: {@link #counter} reads the production stages' counters over the run, each stage
  * counted from the second it took over; {@link #swaps}.
@@ -38,22 +39,20 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
         void retire(DeepCleanStage stage);
     }
 
-    private record Offer(DeepCleanStage stage, Role role) {
-    }
-
+    private static final Role[] ROLES = Role.values();
     private static final DeepCleanStage.Sink DISCARD = s -> { };
 
     private final String ifo;
     private final DeepCleanStage.Sink productionSink;
     private final DeepCleanStage.Sink canarySink;
     private final Retire retire;
-    private final AtomicReference<Offer> offered = new AtomicReference<>();
+    // per role: the stage offered and not yet adopted, the one warming up, and whether its last output was cleaned
+    private final AtomicReferenceArray<DeepCleanStage> offered = new AtomicReferenceArray<>(ROLES.length);
+    private final DeepCleanStage[] incoming = new DeepCleanStage[ROLES.length];
+    private final boolean[] warm = new boolean[ROLES.length];
     private final AtomicLong swaps = new AtomicLong();
     private volatile DeepCleanStage production;
     private volatile DeepCleanStage canary;
-    private DeepCleanStage incoming;
-    private Role incomingRole;
-    private boolean incomingWarm;
     private long lastGps = Long.MIN_VALUE;
     // production counters over the run: retired stages' share, and the current stage's values when it took over
     private final long[] base = new long[DeepCleanStage.Counter.values().length];
@@ -78,54 +77,62 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
         }
     }
 
-    /** Hands a stage in, to warm up and take over as {@code role}; a previous offer not yet adopted is retired. */
+    /**
+     * Hands a stage in, to warm up and take over as {@code role}; a previous offer for the same role
+     * not yet adopted is retired (a production and a canary offer wait side by side).
+     */
     public void offer(DeepCleanStage stage, Role role) {
-        Offer old = offered.getAndSet(new Offer(stage, role));
+        DeepCleanStage old = offered.getAndSet(role.ordinal(), stage);
         if (old != null) {
-            retire.retire(old.stage());
+            retire.retire(old);
         }
     }
 
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
-        Offer o = offered.getAndSet(null);
-        if (o != null) {
-            adopt(o);
+        for (Role r : ROLES) {
+            DeepCleanStage o = offered.getAndSet(r.ordinal(), null);
+            if (o != null) {
+                adopt(o, r);
+            }
         }
         production.onEvent(e, sequence, endOfBatch);
         DeepCleanStage c = canary;
         if (c != null) {
             c.onEvent(e, sequence, endOfBatch);
         }
-        if (incoming != null) {
-            incoming.onEvent(e, sequence, endOfBatch);
-            if (incomingWarm) {
-                promote(e.gpsS());
+        for (Role r : ROLES) {
+            DeepCleanStage in = incoming[r.ordinal()];
+            if (in != null) {
+                in.onEvent(e, sequence, endOfBatch);
+                if (warm[r.ordinal()]) {
+                    promote(r, e.gpsS());
+                }
             }
         }
         lastGps = e.gpsS();
     }
 
-    private void adopt(Offer o) {
-        if (incoming != null) {
-            LOG.log(System.Logger.Level.INFO, ifo + " deepclean: " + name(incoming) + " superseded by " + name(o.stage())
+    private void adopt(DeepCleanStage o, Role role) {
+        int i = role.ordinal();
+        if (incoming[i] != null) {
+            LOG.log(System.Logger.Level.INFO, ifo + " deepclean: " + name(incoming[i]) + " superseded by " + name(o)
                     + " before it was warm");
-            retire.retire(incoming);
+            retire.retire(incoming[i]);
         }
-        incoming = o.stage();
-        incomingRole = o.role();
-        incomingWarm = false;
-        incoming.sink(s -> incomingWarm = (s.flags & CleanedSecond.UNCLEANED) == 0);
-        LOG.log(System.Logger.Level.INFO, ifo + " deepclean: " + name(incoming) + " warming up beside "
-                + name(o.role() == Role.PRODUCTION ? production : canary) + " as " + o.role().name().toLowerCase(java.util.Locale.ROOT)
+        incoming[i] = o;
+        warm[i] = false;
+        o.sink(s -> warm[i] = (s.flags & CleanedSecond.UNCLEANED) == 0);
+        LOG.log(System.Logger.Level.INFO, ifo + " deepclean: " + name(o) + " warming up beside "
+                + name(role == Role.PRODUCTION ? production : canary) + " as " + role.name().toLowerCase(java.util.Locale.ROOT)
                 + " (after GPS " + lastGps + ")");
     }
 
-    private void promote(long gps) {
-        DeepCleanStage next = incoming;
-        incoming = null;
+    private void promote(Role role, long gps) {
+        DeepCleanStage next = incoming[role.ordinal()];
+        incoming[role.ordinal()] = null;
         DeepCleanStage old;
-        if (incomingRole == Role.PRODUCTION) {
+        if (role == Role.PRODUCTION) {
             old = production;
             long[] off = offset;
             for (DeepCleanStage.Counter k : DeepCleanStage.Counter.values()) {
@@ -145,7 +152,7 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
         }
         swaps.incrementAndGet();
         LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + name(next) + " takes over as "
-                + incomingRole.name().toLowerCase(java.util.Locale.ROOT) + (old == null ? "" : " from " + name(old))
+                + role.name().toLowerCase(java.util.Locale.ROOT) + (old == null ? "" : " from " + name(old))
                 + " after input GPS " + gps + " (its first output second is GPS " + (gps + 1 - next.lagSeconds()) + ")");
         if (old != null) {
             old.sink(DISCARD);
@@ -165,14 +172,17 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
         if (c != null) {
             c.onShutdown();
         }
-        if (incoming != null) {
-            incoming.sink(DISCARD);
-            retire.retire(incoming);
-            incoming = null;
-        }
-        Offer o = offered.getAndSet(null);
-        if (o != null) {
-            retire.retire(o.stage());
+        for (Role r : ROLES) {
+            DeepCleanStage in = incoming[r.ordinal()];
+            if (in != null) {
+                in.sink(DISCARD);
+                retire.retire(in);
+                incoming[r.ordinal()] = null;
+            }
+            DeepCleanStage o = offered.getAndSet(r.ordinal(), null);
+            if (o != null) {
+                retire.retire(o);
+            }
         }
     }
 
