@@ -57,7 +57,6 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, IfoSpec> specs = new HashMap<>();
     private final ModelRepository repo;
     private final StrainQueue canaryQueue;
-    private final Map<String, long[]> canaryPublished = new HashMap<>();
     private final java.util.concurrent.atomic.AtomicLong modelLoadFailures = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Integer> offered = new HashMap<>();   // IFO/role -> version offered, guarded by reloadLock
     private final Object reloadLock = new Object();
@@ -127,7 +126,6 @@ public final class Daemon implements AutoCloseable {
                 DeepCleanStage.Sink canarySink = null;
                 if (canaryQueue != null) {
                     long[] canaryNewest = {canaryLast.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
-                    canaryPublished.put(ifo.ifo(), canaryNewest);
                     DaemonConfig.Frames cfr = config.publish().frames();
                     CleanedFrames canaryFiles = cfr == null ? null : new CleanedFrames(cfr.directory().resolve(ifo.ifo() + "-canary"),
                             cfr.prefixFor(ifo.ifo()) + "_canary", strain + CANARY_SUFFIX, strain + "_DEEPCLEAN_CANARY_FLAGS",
@@ -238,23 +236,17 @@ public final class Daemon implements AutoCloseable {
             for (Map.Entry<String, DeepCleanSwitch> en : stages.entrySet()) {
                 String ifo = en.getKey();
                 DeepCleanSwitch sw = en.getValue();
-                String spec = config.deepclean().models().get(ifo);
-                int colon = spec.indexOf(':');
-                String name = colon < 0 ? spec : spec.substring(0, colon);
-                Integer pinned = colon < 0 ? null : Integer.valueOf(spec.substring(colon + 1));
-                Integer production = null;
+                ModelRepository.Spec spec = ModelRepository.Spec.parse(config.deepclean().models().get(ifo));
                 try {
-                    List<Integer> versions = repo.versions(name);
-                    production = pinned != null ? pinned : versions.isEmpty() ? null : versions.get(versions.size() - 1);
-                    if (production != null) {
-                        offerIfNew(choices, ifo, sw, name, production, DeepCleanSwitch.Role.PRODUCTION);
+                    List<Integer> versions = repo.versions(spec.name());
+                    if (versions.isEmpty() && spec.pinned() == null) {
+                        continue;   // nothing to run yet: the running version stays
                     }
-                    if (canaryQueue != null && production != null) {
-                        int base = production;
-                        Integer top = versions.isEmpty() ? null : versions.get(versions.size() - 1);
-                        if (top != null && top > base) {
-                            offerIfNew(choices, ifo, sw, name, top, DeepCleanSwitch.Role.CANARY);
-                        }
+                    int production = spec.pinned() != null ? spec.pinned() : versions.get(versions.size() - 1);
+                    offerIfNew(choices, ifo, sw, spec.name(), production, DeepCleanSwitch.Role.PRODUCTION);
+                    int top = versions.isEmpty() ? 0 : versions.get(versions.size() - 1);
+                    if (canaryQueue != null && top > production) {
+                        offerIfNew(choices, ifo, sw, spec.name(), top, DeepCleanSwitch.Role.CANARY);
                     }
                 } catch (IOException e) {
                     modelLoadFailures.incrementAndGet();
@@ -290,11 +282,6 @@ public final class Daemon implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, ifo + " deepclean: " + name + "/" + version + " cannot be loaded: " + e.getMessage()
                     + "; " + running(sw) + " keeps running");
         }
-    }
-
-    /** Model versions that failed to load since start. */
-    public long modelLoadFailures() {
-        return modelLoadFailures.get();
     }
 
     /** On a stage's thread: a canary second into the canary queue, once. */
@@ -627,7 +614,7 @@ public final class Daemon implements AutoCloseable {
         if (config.modelWatch().enabled()) {
             java.util.Set<String> names = new java.util.TreeSet<>();
             for (String spec : config.deepclean().models().values()) {
-                names.add(spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec);
+                names.add(ModelRepository.Spec.parse(spec).name());
             }
             try {
                 d.watcher = new ModelWatcher(d.repo.root(), names, config.modelWatch().settleS(), d::reloadModels);
@@ -657,11 +644,6 @@ public final class Daemon implements AutoCloseable {
     /** The IFO's production DeepClean stage now. */
     public DeepCleanStage stage(String ifo) {
         return stages.get(ifo).production();
-    }
-
-    /** The IFO's DeepClean stages (production, canary, a version warming up). */
-    public DeepCleanSwitch deepclean(String ifo) {
-        return stages.get(ifo);
     }
 
     /** A rescan of the model repository now (SIGHUP), on the watcher's thread or, with models.watch off, a thread of its own. */

@@ -97,10 +97,9 @@ public final class Welch {
         if (average == Average.MEAN) {
             java.util.Arrays.fill(psd, 0, bins, 0);
             for (int s = 0; s < m; s++) {
-                periodogram(x, from + s * step, spectraOrScratch(0));
-                double[] p = spectraOrScratch(0);
+                periodogram(x, from + s * step, scratch);
                 for (int k = 0; k < bins; k++) {
-                    psd[k] += p[k] / m;
+                    psd[k] += scratch[k] / m;
                 }
             }
             return;
@@ -118,10 +117,6 @@ public final class Welch {
             throw new IllegalArgumentException(n + " samples make " + m + " segments of " + nperseg + "; 1.." + maxSegments + " allowed");
         }
         return m;
-    }
-
-    private double[] spectraOrScratch(int s) {
-        return spectra != null ? spectra[s] : scratch;
     }
 
     /** The one-sided density of the segment {@code x[at .. at + nperseg)} (mean removed, Hann window) into {@code dst}. */

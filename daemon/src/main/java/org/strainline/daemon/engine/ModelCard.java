@@ -333,7 +333,8 @@ public final class ModelCard {
                 + (n == 1 ? "" : "s") + " in polyphase form)");
     }
 
-    private static String sha256(Path f) throws IOException {
+    /** The SHA-256 of a file, in hex (the cards' hashes; the TensorRT plans' key). */
+    static String sha256(Path f) throws IOException {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
             return java.util.HexFormat.of().formatHex(d.digest(Files.readAllBytes(f)));

@@ -60,10 +60,18 @@ public final class ModelRepository {
         return l;
     }
 
+    /** A model as configurations and the CLI name it: {@code name} (its newest version) or {@code name:version} (pinned). */
+    public record Spec(String name, Integer pinned) {
+        public static Spec parse(String spec) {
+            int colon = spec.indexOf(':');
+            return new Spec(colon < 0 ? spec : spec.substring(0, colon), colon < 0 ? null : Integer.valueOf(spec.substring(colon + 1)));
+        }
+    }
+
     /** A model named as configurations and the CLI name it: {@code name} (its newest version) or {@code name:version}. */
     public ModelCard resolve(String spec) throws IOException {
-        int colon = spec.indexOf(':');
-        return resolve(colon < 0 ? spec : spec.substring(0, colon), colon < 0 ? null : Integer.valueOf(spec.substring(colon + 1)));
+        Spec s = Spec.parse(spec);
+        return resolve(s.name(), s.pinned());
     }
 
     /** The highest version (pinned == null) or the pinned one, loaded and validated. */

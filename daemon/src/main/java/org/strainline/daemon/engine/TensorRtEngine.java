@@ -178,7 +178,7 @@ public final class TensorRtEngine implements Engine {
 
     /** The plan's file: beside the model if that directory is writable, else in the user's plan cache. */
     static Path planPath(ModelCard card, String gpu, int trtVersion, boolean fp16, int batch) throws IOException {
-        String sha = sha256(card.onnx());
+        String sha = ModelCard.sha256(card.onnx());
         String key = gpu.replaceAll("[^A-Za-z0-9]+", "_").toLowerCase(Locale.ROOT) + "-trt" + trtVersion + "-" + sha.substring(0, 16)
                 + "-" + (fp16 ? "fp16" : "fp32") + "-b" + batch;
         Path beside = card.directory().resolve("model." + key + ".plan");
@@ -189,15 +189,6 @@ public final class TensorRtEngine implements Engine {
         Path cache = env != null && !env.isBlank() ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "strainline", "plans");
         return cache.resolve(card.name()).resolve(Integer.toString(card.version())).resolve("model." + key + ".plan");
-    }
-
-    private static String sha256(Path f) throws IOException {
-        try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            return java.util.HexFormat.of().formatHex(d.digest(Files.readAllBytes(f)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private ICudaEngine deserialize(byte[] bytes) {

@@ -121,6 +121,25 @@ class DaemonConfigTest {
     }
 
     @Test
+    void hotSwapCanaryAndFp16HaveTheirDefaultsAndAreTakenWhenSet() throws IOException {
+        DaemonConfig d = DaemonConfig.load(DEMO);
+        assertEquals(new DaemonConfig.ModelWatch(true, 2), d.modelWatch(), "the repository watched, a 2-s settle");
+        assertFalse(d.deepclean().canary());
+        assertFalse(d.deepclean().fp16());
+        assertFalse(d.bbhnet().fp16());
+        assertFalse(DaemonConfig.load(Paths.get("..", "config", "replay.yaml")).modelWatch().enabled(), "a validation runs what it started with");
+        DaemonConfig c = DaemonConfig.load(variant("  repository: ../models/repository\ndeepclean:\n",
+                "  repository: ../models/repository\n  watch: false\n  settleS: 0.5\ndeepclean:\n  canary: true\n  fp16: true\n"));
+        assertEquals(new DaemonConfig.ModelWatch(false, 0.5), c.modelWatch());
+        assertTrue(c.deepclean().canary());
+        assertTrue(c.deepclean().fp16());
+        String m = problem("deepclean:\n", "deepclean:\n  canary: sometimes\n");
+        assertTrue(m.contains("deepclean.canary: expected true or false, got sometimes"), m);
+        m = problem("  repository: ../models/repository\n", "  repository: ../models/repository\n  settleS: -1\n");
+        assertTrue(m.contains("models.settleS: must be between 0 and 600 s, got -1"), m);
+    }
+
+    @Test
     void anUnknownKeyIsRefusedByName() throws IOException {
         String m = problem("deepclean:\n", "deepclean:\n  joins: 0.25\n");
         assertTrue(m.contains("joins"), m);

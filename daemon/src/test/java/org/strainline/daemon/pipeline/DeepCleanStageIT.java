@@ -55,13 +55,38 @@ class DeepCleanStageIT {
         return Math.sqrt(psd[(int) Math.round(f / w.df())]);
     }
 
+    /** {@code n} seconds of simulated H1 frames (the given seed, not-ready seconds) in a fresh tmpfs directory. */
+    static Path simulatedH1(String name, int n, long seed, Set<Long> notReady) throws Exception {
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), name);
+        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, seed, List.of(), Set.of(), notReady,
+                Simulator.Config.DEFAULT_COUPLING));
+        return root;
+    }
+
+    /** The real ingest over {@code spec}'s files into {@code handler}, until {@code stage} has taken {@code n} seconds (at most 2 min); then stopped. */
+    static void feed(IfoSpec spec, com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> handler, DeepCleanStage stage, int n)
+            throws Exception {
+        Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
+        ingest.ring("H1").handleEventsWith(handler);
+        ingest.start();
+        long end = System.currentTimeMillis() + 120_000;
+        while (stage.counter(DeepCleanStage.Counter.SECONDS_IN) < n && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        ingest.close();   // stops the consumers: the seconds in flight come out raw
+    }
+
+    static void delete(Path root) throws java.io.IOException {
+        try (Stream<Path> st = Files.walk(root)) {
+            st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     @Test
     void theLineIsRemovedOnlineAndEverySecondComesOutOnce() throws Exception {
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dc");
+        Path root = simulatedH1("strainline-dc", N, 777, Set.of(G + 30));
         try {
-            Simulator.run(new Simulator.Config(root, List.of("H1"), G, N, 777, List.of(), Set.of(), Set.of(G + 30),
-                    Simulator.Config.DEFAULT_COUPLING));
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
             List<Out> outs = new ArrayList<>();
@@ -73,15 +98,8 @@ class DeepCleanStageIT {
                     c.samples().get(0, x);
                     outs.add(new Out(c.gpsS(), c.flags(), x));
                 });
-                Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
                 warm = stage.warmSeconds() - stage.lagSeconds();
-                ingest.ring("H1").handleEventsWith(stage);
-                ingest.start();
-                long end = System.currentTimeMillis() + 120_000;
-                while (stage.counter(DeepCleanStage.Counter.SECONDS_IN) < N && System.currentTimeMillis() < end) {
-                    Thread.sleep(20);
-                }
-                ingest.close();   // stops the consumers: the seconds in flight come out raw
+                feed(spec, stage, stage, N);
                 assertEquals(N, stage.counter(DeepCleanStage.Counter.SECONDS_IN));
             }
             assertEquals(N, outs.size(), "one output per input second");
@@ -140,9 +158,7 @@ class DeepCleanStageIT {
             }
             System.out.println("deepclean online: ASD at 60 Hz reduced " + reduction + " x");
         } finally {
-            try (Stream<Path> st = Files.walk(root)) {
-                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(root);
         }
     }
     /** Forwards everything to a real engine; the tests below override {@link #run}. */
@@ -210,11 +226,8 @@ class DeepCleanStageIT {
     @Test
     void anEngineFailureOnOneBatchIsCountedItsSecondsGoOutRawAndCleaningResumes() throws Exception {
         int n = 40;
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcf");
+        Path root = simulatedH1("strainline-dcf", n, 778, Set.of());
         try {
-            Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 778, List.of(), Set.of(), Set.of(),
-                    Simulator.Config.DEFAULT_COUPLING));
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
             List<Out> outs = new ArrayList<>();
@@ -223,14 +236,7 @@ class DeepCleanStageIT {
             try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
                 FailingEngine engine = new FailingEngine(real, 14, () -> stage[0].counter(DeepCleanStage.Counter.SECONDS_IN));
                 stage[0] = new DeepCleanStage(spec, card, engine, s, c -> outs.add(new Out(c.gpsS(), c.flags(), null)));
-                Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
-                ingest.ring("H1").handleEventsWith(stage[0]);
-                ingest.start();
-                long end = System.currentTimeMillis() + 120_000;
-                while (stage[0].counter(DeepCleanStage.Counter.SECONDS_IN) < n && System.currentTimeMillis() < end) {
-                    Thread.sleep(20);
-                }
-                ingest.close();
+                feed(spec, stage[0], stage[0], n);
                 assertEquals(n, stage[0].counter(DeepCleanStage.Counter.SECONDS_IN), "the stage went on after the failure");
                 assertEquals(1, stage[0].counter(DeepCleanStage.Counter.ENGINE_ERRORS), "the failure is counted");
                 assertTrue(engine.failedAt > 0, "the injected failure happened");
@@ -248,9 +254,7 @@ class DeepCleanStageIT {
                 assertEquals(0, outs.get(n - 3).flags() & CleanedSecond.UNCLEANED, "cleaning resumes once warm again");
             }
         } finally {
-            try (Stream<Path> st = Files.walk(root)) {
-                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(root);
         }
     }
     /** A real engine whose runs' own allocation (ONNX Runtime's Java API: its Result, ~0.5 kB) is counted apart. */
@@ -275,11 +279,8 @@ class DeepCleanStageIT {
     @Test
     void theStageAllocatesNothingPerSecondOnItsThread() throws Exception {
         int n = 70;
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dca");
+        Path root = simulatedH1("strainline-dca", n, 780, Set.of());
         try {
-            Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 780, List.of(), Set.of(), Set.of(),
-                    Simulator.Config.DEFAULT_COUPLING));
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
             IfoSpec spec = h1(root);
@@ -300,23 +301,14 @@ class DeepCleanStageIT {
                     measured[1]++;
                 }
             };
-            Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
-            ingest.ring("H1").handleEventsWith(probe);
-            ingest.start();
-            long end = System.currentTimeMillis() + 120_000;
-            while (stage.counter(DeepCleanStage.Counter.SECONDS_IN) < n && System.currentTimeMillis() < end) {
-                Thread.sleep(20);
-            }
-            ingest.close();
+            feed(spec, probe, stage, n);
             real.close();
             assertEquals(0, stage.counter(DeepCleanStage.Counter.SECONDS_GATED), "cleaning, not gated: no state change to log");
             assertTrue(measured[1] >= n - skip - 1, "measured " + measured[1] + " seconds");
             assertTrue(stage.counter(DeepCleanStage.Counter.SECONDS_CLEANED) > 0, "the measured seconds went the cleaning path");
             assertTrue(measured[0] < 1000, "the stage allocated " + measured[0] + " bytes over " + measured[1] + " seconds");
         } finally {
-            try (Stream<Path> st = Files.walk(root)) {
-                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(root);
         }
     }
 }

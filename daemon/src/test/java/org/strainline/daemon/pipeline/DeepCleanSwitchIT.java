@@ -7,15 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.engine.ModelCard;
 import org.strainline.daemon.engine.OnnxRuntimeEngine;
-import org.strainline.daemon.sim.Simulator;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
 import org.strainline.shm.IngestConfig;
@@ -26,7 +23,7 @@ import org.strainline.shm.StartPolicy;
  * the same seconds and takes over at a second boundary; every input second has exactly one output,
  * cleaned on both sides of the boundary; the production counters count each input second once,
  * warm-up included; the retired stage is handed back for closing; a second offer made before the
- * first was adopted retires the first.
+ * first was adopted retires the first, and a canary offered at the same moment warms up beside it.
  */
 class DeepCleanSwitchIT {
     private static final Path REPO = Paths.get(System.getProperty("strainline.home", "..")).resolve("models/repository");
@@ -49,27 +46,27 @@ class DeepCleanSwitchIT {
 
     @Test
     void anOfferedVersionTakesOverAtASecondBoundaryWithEverySecondOnceAndCleaned() throws Exception {
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-sw");
+        Path root = DeepCleanStageIT.simulatedH1("strainline-sw", N, 779, Set.of());
         Path tmp = Files.createTempDirectory("strainline-sw-repo");
         try {
-            Simulator.run(new Simulator.Config(root, List.of("H1"), G, N, 779, List.of(), Set.of(), Set.of(),
-                    Simulator.Config.DEFAULT_COUPLING));
             ModelCard v1 = ModelCard.load(REPO.resolve("deepclean-h1/1"));
             ModelCard v2 = ModelCard.load(version(tmp, 2));
             ModelCard v3 = ModelCard.load(version(tmp, 3));
+            ModelCard v4 = ModelCard.load(version(tmp, 4));
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
             IfoSpec spec = DeepCleanStageIT.h1(root);
             List<Out> outs = new CopyOnWriteArrayList<>();
             List<String> retired = new CopyOnWriteArrayList<>();
+            List<Out> canaryOuts = new CopyOnWriteArrayList<>();
             List<OnnxRuntimeEngine> engines = new ArrayList<>();
             try {
-                for (ModelCard c : List.of(v1, v2, v3)) {
+                for (ModelCard c : List.of(v1, v2, v3, v4)) {
                     engines.add(new OnnxRuntimeEngine(c, s.inferenceRateHz(), 1, 1));
                 }
                 DeepCleanStage first = new DeepCleanStage(spec, v1, engines.get(0), s, null);
                 DeepCleanSwitch sw = new DeepCleanSwitch("H1", first, c -> outs.add(new Out(c.gpsS(), c.flags(), c.model())),
-                        null, null, st -> retired.add(st.card().name() + "/" + st.card().version()));
+                        null, c -> canaryOuts.add(new Out(c.gpsS(), c.flags(), c.model())),
+                        st -> retired.add(st.card().name() + "/" + st.card().version()));
                 Ingest ingest = new Ingest(IngestConfig.builder(List.of(spec)).start(StartPolicy.OLDEST).build());
                 ingest.ring("H1").handleEventsWith(sw);
                 ingest.start();
@@ -80,19 +77,30 @@ class DeepCleanSwitchIT {
                 // v3 offered, then v2 before the switch adopted v3: v3 is retired unused, v2 warms up
                 sw.offer(new DeepCleanStage(spec, v3, engines.get(2), s, null), DeepCleanSwitch.Role.PRODUCTION);
                 sw.offer(new DeepCleanStage(spec, v2, engines.get(1), s, null), DeepCleanSwitch.Role.PRODUCTION);
+                // and a canary at the same moment: it waits beside the production offer, superseding nothing
+                sw.offer(new DeepCleanStage(spec, v4, engines.get(3), s, null), DeepCleanSwitch.Role.CANARY);
                 while (sw.counter(DeepCleanStage.Counter.SECONDS_IN) < N && System.currentTimeMillis() < end) {
                     Thread.sleep(20);
                 }
                 ingest.close();
                 assertEquals(N, sw.counter(DeepCleanStage.Counter.SECONDS_IN), "each input second counted once over the swap");
-                assertEquals(1, sw.swaps());
+                assertEquals(2, sw.swaps(), "production and canary each taken over once");
                 assertEquals(v2.version(), sw.production().card().version());
+                assertEquals(v4.version(), sw.canary().card().version());
             } finally {
                 for (OnnxRuntimeEngine e : engines) {
                     e.close();
                 }
             }
             assertEquals(List.of("deepclean-h1/3", "deepclean-h1/1"), retired, "the superseded offer, then the old production");
+            assertTrue(!canaryOuts.isEmpty(), "the canary published once warm");
+            for (int i = 0; i < canaryOuts.size(); i++) {
+                Out c = canaryOuts.get(i);
+                assertEquals(canaryOuts.get(0).gps() + i, c.gps(), "the canary's seconds in order, once each");
+                if (i < canaryOuts.size() - 1) {
+                    assertEquals("deepclean-h1/4", c.model(), "already cleaned when it starts: GPS " + c.gps());
+                }
+            }
             assertEquals(N, outs.size(), "one output per input second");
             int first2 = -1;
             for (int i = 0; i < N; i++) {
@@ -114,11 +122,8 @@ class DeepCleanSwitchIT {
             }
             assertEquals(0, outs.get(first2 - 1).flags() & CleanedSecond.UNCLEANED, "the old version cleaned up to the boundary");
         } finally {
-            for (Path d : new Path[] {root, tmp}) {
-                try (Stream<Path> st = Files.walk(d)) {
-                    st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            DeepCleanStageIT.delete(root);
+            DeepCleanStageIT.delete(tmp);
         }
     }
 }
