@@ -51,14 +51,12 @@ t0=$(date +%s.%N)
 if [ "$speed" != backlog ]; then
   "$sl" replay --from "$work/src" --to "$shm" --speed "$speed" > "$work/replay.log" 2>&1
 fi
-# wait for the last second out of DeepClean (it lags its input by one second)
+# wait for the last second out of DeepClean (it lags its input by one second): its cleaned frame
+# files appearing, checked every 20 ms (a stat, no work for the daemon, unlike scraping it)
 last=$((start + n - 2))
-for _ in $(seq 600); do
-  scrape > "$work/metrics.txt"
-  h=$(grep '^strainline_published_gps{ifo="H1"}' "$work/metrics.txt" | awk '{print $2}')
-  l=$(grep '^strainline_published_gps{ifo="L1"}' "$work/metrics.txt" | awk '{print $2}')
-  [ "${h%.*}" = "$last" ] && [ "${l%.*}" = "$last" ] && break
-  sleep 0.5
+for _ in $(seq 30000); do
+  [ -e "$work/frames/H1/H-H1_llhoft_cleaned-$last-1.gwf" ] && [ -e "$work/frames/L1/L-L1_llhoft_cleaned-$last-1.gwf" ] && break
+  sleep 0.02
 done
 t1=$(date +%s.%N)
 sleep 2

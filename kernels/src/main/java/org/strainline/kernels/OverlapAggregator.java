@@ -66,9 +66,12 @@ public final class OverlapAggregator {
         if (emitted == Long.MIN_VALUE) {
             return 0;
         }
+        int i = (int) Math.floorMod(emitted, (long) length);
         for (int k = 0; k < latency; k++) {
-            int i = (int) Math.floorMod(emitted + k, (long) length);
             out.put(outOffset + k, count[i] == 0 ? 0f : (float) (sum[i] / count[i]));
+            if (++i == length) {
+                i = 0;
+            }
         }
         return latency;
     }
@@ -101,21 +104,27 @@ public final class OverlapAggregator {
             }
             lastEnd = end;
             int base = offset + b * window;
-            for (int k = 0; k < window; k++) {
-                long t = end - window + k;
-                if (t < emitted) {
-                    continue;    // released already
-                }
-                int i = (int) Math.floorMod(t, (long) length);
+            // the samples not released yet, [max(end - window, emitted), end): one index computation, then a wrap
+            long first = Math.max(end - window, emitted);
+            int i = (int) Math.floorMod(first, (long) length);
+            for (int k = (int) (first - (end - window)); k < window; k++) {
                 sum[i] += predictions.get(base + k);
                 count[i]++;
+                if (++i == length) {
+                    i = 0;
+                }
             }
             long until = end - latency;
-            for (long t = emitted; t < until; t++) {
-                int i = (int) Math.floorMod(t, (long) length);
-                out.put(outOffset + written++, count[i] == 0 ? 0f : (float) (sum[i] / count[i]));
-                sum[i] = 0;
-                count[i] = 0;
+            if (emitted < until) {
+                i = (int) Math.floorMod(emitted, (long) length);
+                for (long t = emitted; t < until; t++) {
+                    out.put(outOffset + written++, count[i] == 0 ? 0f : (float) (sum[i] / count[i]));
+                    sum[i] = 0;
+                    count[i] = 0;
+                    if (++i == length) {
+                        i = 0;
+                    }
+                }
             }
             emitted = Math.max(emitted, until);
         }

@@ -9,6 +9,12 @@ package org.strainline.kernels;
  */
 public final class Sos {
     private final double[][] sections;
+    // the coefficients by role
+    private final double[] b0;
+    private final double[] b1;
+    private final double[] b2;
+    private final double[] a1;
+    private final double[] a2;
 
     public Sos(double[][] sections) {
         this.sections = new double[sections.length][];
@@ -17,6 +23,19 @@ public final class Sos {
                 throw new IllegalArgumentException("section " + i + " must be [b0, b1, b2, 1, a1, a2]");
             }
             this.sections[i] = sections[i].clone();
+        }
+        int m = sections.length;
+        b0 = new double[m];
+        b1 = new double[m];
+        b2 = new double[m];
+        a1 = new double[m];
+        a2 = new double[m];
+        for (int k = 0; k < m; k++) {
+            b0[k] = this.sections[k][0];
+            b1[k] = this.sections[k][1];
+            b2[k] = this.sections[k][2];
+            a1[k] = this.sections[k][4];
+            a2[k] = this.sections[k][5];
         }
     }
 
@@ -165,25 +184,69 @@ public final class Sos {
      * backwards ({@code from > to}).
      */
     public void filter(double[] x, int from, int to, int step, double[] state) {
-        for (int k = 0; k < sections.length; k++) {
-            double[] s = sections[k];
-            double b0 = s[0];
-            double b1 = s[1];
-            double b2 = s[2];
-            double a1 = s[4];
-            double a2 = s[5];
-            double z0 = state[2 * k];
-            double z1 = state[2 * k + 1];
-            for (int i = from; i != to; i += step) {
-                double v = x[i];
-                double y = b0 * v + z0;
-                z0 = b1 * v - a1 * y + z1;
-                z1 = b2 * v - a2 * y;
-                x[i] = y;
+        int n = (to - from) / step;
+        int m = sections.length;
+        if (m < 2 || n < 4 * m) {
+            for (int k = 0; k < m; k++) {
+                section(k, x, from, n, step, state);
             }
-            state[2 * k] = z0;
-            state[2 * k + 1] = z1;
+            return;
         }
+        // a wavefront: while section k works on sample i, section k + 1 works on sample i - 1, so the
+        // sections' recurrences, each a chain of dependent multiply-adds, overlap in the core instead
+        // of running one after the other; every section does the same arithmetic on the same values
+        // as section by section, so the output is the same to the bit
+        // section k's state: z[2k], z[2k + 1] (the caller's array, updated in place)
+        double[] z = state;
+        for (int t = 0; t < m - 1; t++) {          // ramp up: sections 0 .. t
+            for (int k = 0; k <= t; k++) {
+                step(k, x, from + (t - k) * step, z);
+            }
+        }
+        for (int t = m - 1; t < n; t++) {           // every section busy
+            int at = from + t * step;
+            for (int k = 0; k < m; k++, at -= step) {
+                double v = x[at];
+                double y = b0[k] * v + z[2 * k];
+                z[2 * k] = b1[k] * v - a1[k] * y + z[2 * k + 1];
+                z[2 * k + 1] = b2[k] * v - a2[k] * y;
+                x[at] = y;
+            }
+        }
+        for (int t = n; t < n + m - 1; t++) {      // ramp down: sections t - n + 1 .. m - 1
+            for (int k = t - n + 1; k < m; k++) {
+                step(k, x, from + (t - k) * step, z);
+            }
+        }
+    }
+
+    private void step(int k, double[] x, int at, double[] z) {
+        double v = x[at];
+        double y = b0[k] * v + z[2 * k];
+        z[2 * k] = b1[k] * v - a1[k] * y + z[2 * k + 1];
+        z[2 * k + 1] = b2[k] * v - a2[k] * y;
+        x[at] = y;
+    }
+
+    /** Section {@code k} over the {@code n} samples from {@code from}, {@code step} apart. */
+    private void section(int k, double[] x, int from, int n, int step, double[] state) {
+        double[] s = sections[k];
+        double sb0 = s[0];
+        double sb1 = s[1];
+        double sb2 = s[2];
+        double sa1 = s[4];
+        double sa2 = s[5];
+        double s0 = state[2 * k];
+        double s1 = state[2 * k + 1];
+        for (int c = 0, i = from; c < n; c++, i += step) {
+            double v = x[i];
+            double y = sb0 * v + s0;
+            s0 = sb1 * v - sa1 * y + s1;
+            s1 = sb2 * v - sa2 * y;
+            x[i] = y;
+        }
+        state[2 * k] = s0;
+        state[2 * k + 1] = s1;
     }
 
     /**

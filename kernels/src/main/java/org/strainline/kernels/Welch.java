@@ -149,8 +149,7 @@ public final class Welch {
             for (int s = 0; s < m; s++) {
                 column[s] = rows[s][k];
             }
-            java.util.Arrays.sort(column, 0, m);
-            double med = m % 2 == 1 ? column[m / 2] : 0.5 * (column[m / 2 - 1] + column[m / 2]);
+            double med = median(column, m);
             psd[k] = med / bias;
         }
     }
@@ -229,6 +228,61 @@ public final class Welch {
     }
 
     /** scipy's {@code _median_bias(n)}: the median of n exponential variates over their mean. */
+    /**
+     * The median of {@code a[0 .. m)} (the mean of the two middle values when {@code m} is even),
+     * reordering {@code a}: a quickselect of the upper middle value, which leaves everything below
+     * it in front; the lower middle value is then the largest of those. The same value a sort
+     * gives, in a few passes instead of a sort per frequency bin.
+     */
+    static double median(double[] a, int m) {
+        int k = m / 2;
+        int lo = 0;
+        int hi = m - 1;
+        while (hi > lo) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as the pivot, moved to hi
+            if (a[mid] < a[lo]) {
+                swap(a, mid, lo);
+            }
+            if (a[hi] < a[lo]) {
+                swap(a, hi, lo);
+            }
+            if (a[mid] < a[hi]) {
+                swap(a, mid, hi);
+            }
+            double pivot = a[hi];
+            int store = lo;
+            for (int i = lo; i < hi; i++) {
+                if (a[i] < pivot) {
+                    swap(a, i, store++);
+                }
+            }
+            swap(a, store, hi);
+            if (store == k) {
+                break;
+            } else if (store < k) {
+                lo = store + 1;
+            } else {
+                hi = store - 1;
+            }
+        }
+        double upper = a[k];
+        if (m % 2 == 1) {
+            return upper;
+        }
+        double lower = a[0];
+        for (int i = 1; i < k; i++) {
+            lower = Math.max(lower, a[i]);
+        }
+        return 0.5 * (lower + upper);
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
     static double medianBias(int n) {
         double b = 1;
         for (int i = 1; i <= (n - 1) / 2; i++) {

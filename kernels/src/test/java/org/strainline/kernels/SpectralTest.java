@@ -91,6 +91,50 @@ class SpectralTest {
         }
     }
 
+    /** Two spans whitened in one pair of transforms (the second in the imaginary part) each equal numpy's rendering. */
+    @Test
+    void pairedWhiteningEqualsTheNumpyRenderingForBothSpans() throws Exception {
+        double[] x = Npy.read("welch_x");
+        double[] psd = Npy.read("whiten_psd");
+        double[] want = Npy.read("whiten_out");
+        Whitener wh = new Whitener(FS, 8 * 2048, 1.0, 32);
+        wh.setPsd(psd, psd.length, FS / 5120);
+        // the second span: the same samples scaled by -3, whose whitening is -3 times the first
+        double[] x2 = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x2[i] = -3 * x[i];
+        }
+        double[] a = new double[wh.outputLength()];
+        double[] b = new double[wh.outputLength() + 5];
+        wh.whiten(x, 0, a, 0, x2, 0, b, 5);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(want[i], a[i], 1e-9 * (1 + Math.abs(want[i])), "first span, sample " + i);
+            assertEquals(-3 * want[i], b[5 + i], 3e-9 * (1 + Math.abs(want[i])), "second span, sample " + i);
+        }
+        double[] single = new double[wh.outputLength()];
+        wh.whiten(x2, 0, single, 0);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(single[i], b[5 + i], 1e-12 * (1 + Math.abs(single[i])), "paired vs alone, sample " + i);
+        }
+    }
+
+    /** The quickselect median is the sorted middle (mean of the two middles for even counts), ties and all. */
+    @Test
+    void medianEqualsTheSortedMiddle() {
+        Random r = new Random(11);
+        for (int trial = 0; trial < 2000; trial++) {
+            int m = 1 + r.nextInt(64);
+            double[] a = new double[m];
+            for (int i = 0; i < m; i++) {
+                a[i] = trial % 3 == 0 ? r.nextInt(5) : r.nextGaussian();   // every third trial full of ties
+            }
+            double[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            double want = m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+            assertEquals(want, Welch.median(a, m), 0.0, "m = " + m + ", trial " + trial);
+        }
+    }
+
     @Test
     void whitenedColouredNoiseIsWhiteWithUnitVariance() throws Exception {
         double[] x = Npy.read("welch_x");

@@ -87,6 +87,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final double[][] psd = new double[2][];
     private final Whitener whitener;
     private final double[] white;
+    private final double[] white2;
     private final double[] integ;
     private final int nInt;
     private final long delayNs;
@@ -143,6 +144,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         }
         this.whitener = new Whitener(fs, span, fdur, card.number("whitening.highpass_hz"));
         this.white = new double[whitener.outputLength()];
+        this.white2 = new double[whitener.outputLength()];
         this.nInt = Math.max(1, (int) Math.round(s.integrationS() * s.inferenceRateHz()));
         this.integ = new double[nInt];
         // the time a value points to: training put the H1 merger somewhere in merger_in_window_s of
@@ -279,12 +281,14 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         FloatBuffer in = engine.input();
         for (int i = 0; i < 2; i++) {
             whitener.setPsd(psd[i], psd[i].length, welch[i].df());
-            for (int b = 0; b < batch; b++) {
-                int end = histLen - pad - (batch - 1 - b) * stride;
-                whitener.whiten(hist[i], end - k - pad, white, 0);
-                int base = (b * 2 + i) * k;
-                for (int j = 0; j < k; j++) {
-                    in.put(base + j, (float) white[j]);
+            // two windows per pair of transforms (the second rides in the imaginary part)
+            for (int b = 0; b < batch; b += 2) {
+                int from = histLen - pad - (batch - 1 - b) * stride - k - pad;
+                boolean pair = b + 1 < batch;
+                whitener.whiten(hist[i], from, white, 0, pair ? hist[i] : null, from + stride, white2, 0);
+                put(in, (b * 2 + i) * k, white);
+                if (pair) {
+                    put(in, ((b + 1) * 2 + i) * k, white2);
                 }
             }
         }
@@ -312,6 +316,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             sink.accept(endNs - eventOffsetNs, logit, sum / intCount, intCount == nInt);
         }
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
+    }
+
+    private void put(FloatBuffer in, int base, double[] w) {
+        for (int j = 0; j < k; j++) {
+            in.put(base + j, (float) w[j]);
+        }
     }
 
     private void resample(int ifo, FloatBuffer fromEvent, int waitingSlot, boolean fromWaiting) {
