@@ -26,7 +26,8 @@ jar=benchmarks/target/benchmarks.jar
 rm -rf "$work"
 mkdir -p "$work/aframe-full/1" benchmarks/results
 "$py" models/export_aframe_full.py "$work/aframe-full/1/model.onnx" > "$work/export.log"
-"$py" - models/repository/bbhnet/2/model.yaml "$work/aframe-full/1/model.yaml" <<'PY'
+bb=models/repository/bbhnet/$(ls models/repository/bbhnet | sort -n | tail -1)
+"$py" - "$bb/model.yaml" "$work/aframe-full/1/model.yaml" <<'PY'
 import sys, yaml
 card = yaml.safe_load(open(sys.argv[1]))
 card.update(name="aframe-full", version=1)
@@ -35,7 +36,6 @@ card.pop("onnx_sha256", None)
 yaml.safe_dump(card, open(sys.argv[2], "w"), sort_keys=False)
 PY
 dc=models/repository/deepclean-h1/1
-bb=models/repository/bbhnet/2
 af="$work/aframe-full/1"
 export OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 ORT_DISABLE_TELEMETRY=1
 for r in $(seq 1 "$rounds"); do

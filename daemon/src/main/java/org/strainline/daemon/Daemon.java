@@ -161,6 +161,9 @@ public final class Daemon implements AutoCloseable {
             for (Map.Entry<String, DeepCleanSwitch> e : stages.entrySet()) {
                 ingest.ring(e.getKey()).handleEventsWith(e.getValue());
             }
+            if (bbhnet != null && stages.containsKey("H1") && stages.containsKey("L1")) {
+                bbhnet.partnerReach(reach("H1"), reach("L1"));
+            }
             families();
         } catch (Exception e) {
             for (Engine en : engines) {
@@ -400,31 +403,53 @@ public final class Daemon implements AutoCloseable {
         engines.add(c.engine());
         java.nio.file.Path bgFile = b.background() != null ? b.background() : card.directory().resolve("background.json");
         Background bg = Background.read(bgFile);
+        // the backgrounds of each IFO searched alone, beside the network's: background-H1.json, background-L1.json
+        Background[] alone = new Background[2];
+        BbhnetStage.Settings settings = b.settings();
+        if (settings.singleIfo()) {
+            String[] names = {"H1", "L1"};
+            for (int i = 0; i < 2; i++) {
+                java.nio.file.Path f = bgFile.resolveSibling(bgFile.getFileName().toString().replace(".json", "-" + names[i] + ".json"));
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    alone[i] = Background.read(f);
+                }
+            }
+            if (alone[0] == null && alone[1] == null) {
+                settings = settings.singleIfo(false);
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: no single-IFO background beside " + bgFile.getFileName() + " ("
+                        + bgFile.resolveSibling("background-H1.json").getFileName() + ", ...-L1.json): an IFO is not searched alone");
+            }
+        }
         long lastEvent = alerts.lastEventNs();
-        String channels = "H1:GDS-CALIB_STRAIN" + config.publish().channelSuffix() + ",L1:GDS-CALIB_STRAIN"
-                + config.publish().channelSuffix();
+        String[] channelOf = new String[4];
+        channelOf[BbhnetStage.H1] = "H1:GDS-CALIB_STRAIN" + config.publish().channelSuffix();
+        channelOf[BbhnetStage.L1] = "L1:GDS-CALIB_STRAIN" + config.publish().channelSuffix();
+        channelOf[BbhnetStage.BOTH] = channelOf[BbhnetStage.H1] + "," + channelOf[BbhnetStage.L1];
+        String[] ifosOf = {null, "H1", "L1", "H1,L1"};
         Metrics.Latency fileToAlert = metrics.latency("alert_published", "", "frame file written (mtime) -> alert in the alerts queue");
         Metrics.Latency ringToSearched = metrics.latency("bbhnet_stage", "",
                 "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
         long[] searching = {0};
-        Clusterer clusterer = new Clusterer(bg, b.farThresholdHz(), b.refractoryS(), lastEvent, (ns, stat, far, pub, mtime) -> {
+        Clusterer clusterer = new Clusterer(bg, alone[0], alone[1], b.farThresholdHz(), b.refractoryS(), lastEvent,
+                (ns, stat, far, ifos, pub, mtime) -> {
             long nowNs = System.currentTimeMillis() * 1_000_000L;
-            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, "H1,L1", channels,
+            AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, ifosOf[ifos], channelOf[ifos],
                     config.publish().dataClock() ? dataClockNs(searching[0]) : nowNs, mtime);
             alerts.append(a);
             alertsPublished.incrementAndGet();
             if (mtime > 0) {
                 fileToAlert.record(nowNs - mtime);   // wall time, whatever the records' clock
             }
-            LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + ", statistic " + stat + ", FAR " + far + " Hz, "
+            LOG.log(System.Logger.Level.WARNING, "alert: GPS " + ns / 1e9 + " (" + ifosOf[ifos] + "), statistic " + stat + ", FAR " + far + " Hz, "
                     + "latency " + a.totalLatencyNs() / 1e9 + " s");
         });
         BbhnetStage.Sink timed = new BbhnetStage.Sink() {
             @Override
-            public void beginSecond(long gps) {
+            public void beginSecond(long gps, int ifos) {
                 searching[0] = gps;
+                clusterer.beginSecond(gps, ifos);
                 if (observer != null) {
-                    observer.beginSecond(gps);
+                    observer.beginSecond(gps, ifos);
                 }
             }
 
@@ -446,12 +471,31 @@ public final class Daemon implements AutoCloseable {
             }
         };
         this.alertThreshold = clusterer.threshold();
-        this.bbhnet = new BbhnetStage(card, new TimedEngine(c.engine(), metrics), 4096, b.settings(), timed);
+        this.bbhnet = new BbhnetStage(card, new TimedEngine(c.engine(), metrics), 4096, settings, timed);
         strainRing.handleEventsWith(bbhnet);
         LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
                 + ", threshold " + clusterer.threshold() + " (FAR " + b.farThresholdHz() + " Hz against " + bg.liveTimeS()
-                + " s of background)" + (lastEvent == Long.MIN_VALUE ? "" : ", last alert at GPS " + lastEvent / 1e9));
+                + " s of background" + (alone[0] == null && alone[1] == null ? "" : "; alone: H1 " + thresholdText(clusterer, BbhnetStage.H1)
+                + ", L1 " + thresholdText(clusterer, BbhnetStage.L1)) + ")" + (lastEvent == Long.MIN_VALUE ? "" : ", last alert at GPS " + lastEvent / 1e9));
         return bbhnet.warmSeconds();
+    }
+
+    private static String thresholdText(Clusterer c, int ifos) {
+        double t = c.threshold(ifos);
+        return Double.isInfinite(t) ? "not searched" : String.valueOf(t);
+    }
+
+    /**
+     * The newest second of {@code ifo} that its pipeline will hand BBHnet without more input: the
+     * last second its ingest handed on, less DeepClean's lag (the BBHnet join waits for such a
+     * second however long it takes, and runs without one that is not yet taken in once its budget is spent).
+     */
+    private java.util.function.LongSupplier reach(String ifo) {
+        DeepCleanSwitch stage = stages.get(ifo);
+        return () -> {
+            long next = ingest.nextGps(ifo);
+            return next < 0 ? Long.MIN_VALUE : next - 1 - stage.lagSeconds();
+        };
     }
 
     private static IngestConfig rebuild(IngestConfig c, long startGps) {

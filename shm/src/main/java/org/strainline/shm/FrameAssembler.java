@@ -153,7 +153,7 @@ public final class FrameAssembler {
     private final int[] historyMask;
     private final boolean[] loggedStream;
     private final boolean[] loggedChannel;
-    private long next = -1;
+    private volatile long next = -1;   // read by other threads (nextGps): the join of BBHnet asks how far ingest is
     private boolean startFixed;
     private boolean resetPending;
     private int gapRun;

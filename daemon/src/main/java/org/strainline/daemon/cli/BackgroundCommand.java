@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Run the BBHnet stage, as the daemon runs it, over the H1 and L1 strain in a strain queue (a daemon run",
             "over data without signals), with L1 slid against H1 by --slides multiples of --slide-s seconds, and write",
-            "the background of the integrated statistic (format: org.strainline.daemon.pipeline.Background)."})
+            "the background of the integrated statistic (format: org.strainline.daemon.pipeline.Background); and, unless",
+            "--no-alone, the backgrounds of H1 and of L1 each searched alone (the daemon's search while the other IFO is",
+            "absent or not ready) beside it, as <out>-H1.json and <out>-L1.json."})
 final class BackgroundCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,6 +47,10 @@ final class BackgroundCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "background file to write")
     Path out;
+
+    @Option(names = "--alone", negatable = true, defaultValue = "true",
+            description = "also write each IFO's background searched alone (default: ${DEFAULT-VALUE})")
+    boolean alone;
 
     @Override
     public Integer call() throws Exception {
@@ -90,6 +96,19 @@ final class BackgroundCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "background: %d s of H1, %d s of L1, %d slides: %.0f s live in %.0f s; FAR floor 1/T = %.2e Hz; "
                         + "threshold at 1/day %.3f -> %s%n", h1.seconds(), l1.seconds(), slides, b.liveTimeS(),
                 (System.nanoTime() - t0) / 1e9, 1 / b.liveTimeS(), b.threshold(1.0 / 86400), out);
+        if (alone) {
+            String[] names = {"H1", "L1"};
+            BackgroundRun.Strain[] x = {h1, l1};
+            try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
+                for (int i = 0; i < 2; i++) {
+                    Background a = BackgroundRun.alone(card, e, s, rate, x[i], i);
+                    Path f = out.resolveSibling(out.getFileName().toString().replaceFirst("(\\.json)?$", "-" + names[i] + ".json"));
+                    a.write(f, s.inferenceRateHz(), keep);
+                    o.printf(Locale.ROOT, "background: %s alone: %.0f s live; FAR floor %.2e Hz; threshold at 1/day %.3f -> %s%n",
+                            names[i], a.liveTimeS(), 1 / a.liveTimeS(), a.threshold(1.0 / 86400), f);
+                }
+            }
+        }
         return 0;
     }
 }

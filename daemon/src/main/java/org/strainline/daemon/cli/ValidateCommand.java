@@ -133,8 +133,8 @@ final class ValidateCommand implements Callable<Integer> {
         overTime(ev, p, raw);
         if (cfg.bbhnet() != null) {
             long searched = d.bbhnet().counter(BbhnetStage.Counter.SECONDS_SEARCHED);
-            long unpaired = d.bbhnet().counter(BbhnetStage.Counter.SECONDS_DROPPED_UNPAIRED);
-            ev.check(unpaired == 0, "BBHnet searched every second both IFOs published (" + unpaired + " dropped unpaired)");
+            long unpaired = d.bbhnet().counter(BbhnetStage.Counter.SECONDS_ALONE) + d.bbhnet().counter(BbhnetStage.Counter.SECONDS_LATE);
+            ev.check(unpaired == 0, "BBHnet joined every second both IFOs published (" + unpaired + " alone or late)");
             Recovery rec = ev.alerts(injections, searched, cfg.bbhnet().farThresholdHz(), d.alertThreshold(), 0);
             falseAlarms(ev, rec, searched);
             efficiency(ev, rec);

@@ -184,8 +184,8 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     }
 
     private static Bbhnet bbhnet(Node n, IngestConfig ingest, Path base) throws IOException {
-        n.only(Set.of("model", "engines", "threads", "inferenceRateHz", "integrationS", "joinSeconds", "farThresholdHz",
-                "refractoryS", "background", "fp16"));
+        n.only(Set.of("model", "engines", "threads", "inferenceRateHz", "integrationS", "joinSeconds", "joinBudgetS",
+                "singleIfo", "farThresholdHz", "refractoryS", "background", "fp16"));
         boolean h = false;
         boolean l = false;
         for (IfoSpec s : ingest.ifos()) {
@@ -200,8 +200,16 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (rate <= 0 || 2048 % rate != 0) {
             throw n.problem("inferenceRateHz", "must divide 2048, got " + rate);
         }
+        int join = (int) n.number("joinSeconds", d.joinSeconds());
+        if (join < 1) {
+            throw n.problem("joinSeconds", "must be at least 1, got " + join);
+        }
+        double budget = n.number("joinBudgetS", d.joinBudgetS());
+        if (!(budget >= 0) || budget > 60) {
+            throw n.problem("joinBudgetS", "must be between 0 and 60 s, got " + budget);
+        }
         org.strainline.daemon.pipeline.BbhnetStage.Settings s = new org.strainline.daemon.pipeline.BbhnetStage.Settings(rate,
-                n.number("integrationS", d.integrationS()), (int) n.number("joinSeconds", d.joinSeconds()), d.inputDelayS());
+                n.number("integrationS", d.integrationS()), join, d.inputDelayS(), budget, n.bool("singleIfo", d.singleIfo()));
         double far = n.number("farThresholdHz", 1.0 / 86400);
         if (!(far > 0)) {
             throw n.problem("farThresholdHz", "must be positive, got " + far);

@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * A model version's {@code model.yaml}: what the daemon must feed the network and what it returns.
  * Loaded and validated once; a bad card fails with the file and the field
- * ({@code models/repository/bbhnet/2/model.yaml: inputs[0].shape: expected [batch, 2, 3072]}).
+ * ({@code models/repository/bbhnet/3/model.yaml: inputs[0].shape: expected [batch, 2, 3072]}).
  * Immutable.
  */
 public final class ModelCard {

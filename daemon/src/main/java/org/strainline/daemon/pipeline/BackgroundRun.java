@@ -14,7 +14,9 @@ import org.strainline.daemon.engine.ModelCard;
  * online), with L1 slid against H1 by whole seconds so that nothing astrophysical lines up: for a
  * shift of {@code k} s, H1 second {@code g} is searched with L1 second {@code g + k}. Each shift is
  * its own search (the PSD span fills again); every full-integration value is kept and the live
- * time is the searched seconds summed over the shifts.
+ * time is the searched seconds summed over the shifts. {@link #alone} makes the background of one
+ * IFO searched by itself (the other's input zero), as the stage searches an IFO whose partner is
+ * absent or not ready.
  */
 public final class BackgroundRun {
     private BackgroundRun() {
@@ -70,6 +72,39 @@ public final class BackgroundRun {
         if (live == 0) {
             throw new IOException("no second could be searched: the strain holds no stretch of "
                     + "H1 and (shifted) L1 together long enough for the PSD span");
+        }
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return new Background(live, v);
+    }
+
+    /**
+     * The background of IFO {@code ifo} (0 = H1, 1 = L1) searched alone: every one of its seconds
+     * goes on without a partner at once, as when the other IFO is down.
+     */
+    public static Background alone(ModelCard card, Engine engine, BbhnetStage.Settings settings, int inputRateHz, Strain x,
+                                   int ifo) throws IOException {
+        List<Double> values = new ArrayList<>();
+        BbhnetStage stage = new BbhnetStage(card, engine, inputRateHz,
+                new BbhnetStage.Settings(settings.inferenceRateHz(), settings.integrationS(), settings.joinSeconds(),
+                        settings.inputDelayS(), 0, true),
+                (ns, logit, integrated, ready) -> {
+                    if (ready) {
+                        values.add(integrated);
+                    }
+                });
+        stage.partnerReach(() -> Long.MIN_VALUE, () -> Long.MIN_VALUE);   // the partner never comes
+        StrainEvent ev = new StrainEvent(inputRateHz);
+        long seq = 0;
+        for (Map.Entry<Long, float[]> e : x.samples.entrySet()) {
+            feed(stage, ev, ifo, e.getKey(), x.flags.get(e.getKey()), e.getValue(), seq++);
+        }
+        long live = stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED_SINGLE);
+        if (live == 0) {
+            throw new IOException("no second of " + (ifo == 0 ? "H1" : "L1") + " could be searched: no stretch of it "
+                    + "long enough for the PSD span");
         }
         double[] v = new double[values.size()];
         for (int i = 0; i < v.length; i++) {

@@ -3,7 +3,10 @@ package org.strainline.daemon.pipeline;
 import com.lmax.disruptor.EventHandler;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.EngineException;
 import org.strainline.daemon.engine.ModelCard;
@@ -20,26 +23,49 @@ import org.strainline.kernels.Whitener;
  * boxcar over {@code integrationS}. Each window gives one value of the detection statistic, timed
  * at the window's end less the resampling delays, handed to a {@link Sink}.
  *
- * <p>A GPS jump, an input flagged invalid or not ready, or a reset restarts the search (the PSD
- * span must fill again). The join holds a lone second until its partner arrives; it drops it
- * (counted) as soon as the other IFO has passed that second (a gap there), or when its own IFO runs
- * more than {@code joinSeconds} ahead (64 s by default: the DeepClean stages of the two IFOs run on
- * their own threads and drift apart while catching up on a backlog).
+ * <p><b>The join.</b> Seconds are processed in GPS order, each once. A second waits for its
+ * partner until the partner arrives (the pair goes on together), or until it is clear the partner
+ * will not come in time: the partner's stream has passed that second (a gap there); or the
+ * second has waited {@code joinBudgetNs} and the partner's pipeline has not yet taken that second
+ * in (its frames are late or its stream is down: {@link #partnerReach}); or this IFO runs more than
+ * {@code joinSeconds} ahead. Then the second goes on alone. A partner second that arrives after its
+ * GPS was processed is counted late and dropped. While the partner's data are being written but
+ * not yet here (a backlog, the other IFO's DeepClean behind), nothing goes on alone.
+ *
+ * <p><b>Running with what it has.</b> Each IFO has its own contiguity: a GPS jump restarts both, a
+ * second of one IFO that is absent, invalid, not ready or reset restarts only that IFO (its PSD
+ * span must fill again). While both have a full PSD span the search is the network's ({@code ifos}
+ * = both bits); while only one has, and {@code singleIfo} is set, that IFO is searched alone, the
+ * other's input windows zero, and its values are handed on with {@code ifos} naming only it
+ * (their significance must come from a background made the same way). A change of the searched
+ * IFOs restarts the integration and is logged once.
  *
  * <p>Owned by the strain ring's consumer thread.
  */
 public final class BbhnetStage implements EventHandler<StrainEvent> {
     private static final System.Logger LOG = System.getLogger(BbhnetStage.class.getName());
+    /** {@link Sink#beginSecond} IFO bits: H1, L1, both. */
+    public static final int H1 = 1;
+    public static final int L1 = 2;
+    public static final int BOTH = H1 | L1;
 
     /**
      * @param inferenceRateHz windows per second (CPU default 4)
      * @param integrationS    boxcar length of the integration
-     * @param joinSeconds     how many seconds one IFO may run ahead of the other before a lone second is dropped
+     * @param joinSeconds     how many seconds one IFO may run ahead of the other before its oldest waiting second goes on alone
      * @param inputDelayS     delay of the input strain before resampling (DeepClean's resampler: 58 / 4096 s)
+     * @param joinBudgetS     how long a second waits for a partner whose pipeline has not taken that second in
+     * @param singleIfo       search one IFO alone while the other has no full PSD span
      */
-    public record Settings(int inferenceRateHz, double integrationS, int joinSeconds, double inputDelayS) {
+    public record Settings(int inferenceRateHz, double integrationS, int joinSeconds, double inputDelayS, double joinBudgetS,
+                           boolean singleIfo) {
         public static Settings defaults() {
-            return new Settings(4, 1.5, 64, 58.0 / 4096);
+            return new Settings(4, 1.5, 64, 58.0 / 4096, 1.0, true);
+        }
+
+        /** These settings with single-IFO searching on or off. */
+        public Settings singleIfo(boolean on) {
+            return new Settings(inferenceRateHz, integrationS, joinSeconds, inputDelayS, joinBudgetS, on);
         }
     }
 
@@ -53,8 +79,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
          */
         void accept(long gpsNs, double logit, double integrated, boolean ready);
 
-        /** Before the values of searched second {@code gps}. */
-        default void beginSecond(long gps) {
+        /**
+         * Before the values of searched second {@code gps}, searched over the IFOs {@code ifos}
+         * ({@link #H1}, {@link #L1} bits); {@code ifos} 0: the search stopped at second {@code gps}
+         * (a gap, not-ready data, warming up again) and no values follow until the next call.
+         */
+        default void beginSecond(long gps, int ifos) {
         }
 
         /**
@@ -66,7 +96,20 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     }
 
     /** The stage's counters. */
-    public enum Counter { SECONDS_JOINED, SECONDS_DROPPED_UNPAIRED, SECONDS_SEARCHED, RESETS, WINDOWS, ENGINE_ERRORS }
+    public enum Counter {
+        /** seconds processed with both IFOs present */
+        SECONDS_JOINED,
+        /** seconds processed with one IFO (the other's stream passed it, was late past the budget, or ran behind) */
+        SECONDS_ALONE,
+        /** seconds that arrived after their GPS was processed without them */
+        SECONDS_LATE,
+        SECONDS_SEARCHED,
+        /** of those, searched with one IFO */
+        SECONDS_SEARCHED_SINGLE,
+        RESETS, WINDOWS, ENGINE_ERRORS
+    }
+
+    private static final int BAD = CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET;
 
     private final Engine engine;
     private final Sink sink;
@@ -93,20 +136,26 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final long delayNs;
     private final long eventOffsetNs;
     private final int joinSeconds;
+    private final long joinBudgetNs;
+    private final boolean singleIfo;
     // the join: up to joinSeconds + 1 seconds per IFO waiting for their partner
     private final float[][][] waiting;
     private final long[][] waitingGps;
     private final int[][] waitingFlags;
     private final long[][] waitingPublished;
     private final long[][] waitingMtime;
+    private final long[][] waitingSince;
+    private final long[] newest = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private final float[][] present = new float[2][];
+    private final int[] presentFlags = new int[2];
+    private LongSupplier[] reach;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private long lastGps = Long.MIN_VALUE;
-    private long firstGps;
-    private int contiguous;
+    private final int[] contiguous = new int[2];
     private long samplesIn;
     private int intCount;
     private int intPos;
-    private boolean aheadWarned;
+    private int searching;   // the IFO bits of the last searched second, 0 before any
 
     public BbhnetStage(ModelCard card, Engine engine, int inputRateHz, Settings s, Sink sink) throws IOException {
         this.engine = engine;
@@ -154,19 +203,22 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 : new double[] {0, (double) k / fs};
         if (where.length != 2 || where[0] < 0 || where[1] > (double) k / fs || where[0] > where[1]) {
             throw new IOException(card.file() + ": training.merger_in_window_s: expected [from, to] within the "
-                    + (double) k / fs + "-s window, got " + java.util.Arrays.toString(where));
+                    + (double) k / fs + "-s window, got " + Arrays.toString(where));
         }
         this.eventOffsetNs = Math.round(((double) k / fs - (where[0] + where[1]) / 2 + (nInt - 1) * (double) stride / fs / 2) * 1e9);
         Resampler probe = new Resampler(inputRateHz, fs, inputRateHz);
         this.delayNs = Math.round((s.inputDelayS() + probe.delaySeconds()) * 1e9);
         this.joinSeconds = s.joinSeconds();
+        this.joinBudgetNs = Math.round(s.joinBudgetS() * 1e9);
+        this.singleIfo = s.singleIfo();
         this.waiting = new float[2][joinSeconds + 1][inputRateHz];
+        this.waitingSince = new long[2][joinSeconds + 1];
         this.waitingGps = new long[2][joinSeconds + 1];
         this.waitingFlags = new int[2][joinSeconds + 1];
         this.waitingPublished = new long[2][joinSeconds + 1];
         this.waitingMtime = new long[2][joinSeconds + 1];
         for (long[] w : waitingGps) {
-            java.util.Arrays.fill(w, Long.MIN_VALUE);
+            Arrays.fill(w, Long.MIN_VALUE);
         }
     }
 
@@ -174,17 +226,28 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         return counters.get(c.ordinal());
     }
 
-    /** Seconds of contiguous usable data needed before the search starts. */
+    /**
+     * Per IFO, the newest GPS second its pipeline has taken in and will hand on without more
+     * input (the ingest's progress less DeepClean's lag): a waiting second whose partner's reach is
+     * below it goes on alone after the join budget. Without it (as in offline runs over recorded
+     * strain) the partner is always taken to be coming: a second waits for it until the partner's
+     * stream passes it or this IFO runs {@code joinSeconds} ahead. Set before the stage runs.
+     */
+    public void partnerReach(LongSupplier h1, LongSupplier l1) {
+        this.reach = new LongSupplier[] {h1, l1};
+    }
+
     /** The counters as {@code name=value} pairs, e.g. for the log at shutdown. */
     public String summary() {
         StringBuilder b = new StringBuilder();
         for (Counter c : Counter.values()) {
-            b.append(b.length() == 0 ? "" : " ").append(c.name().toLowerCase(java.util.Locale.ROOT)).append('=')
+            b.append(b.length() == 0 ? "" : " ").append(c.name().toLowerCase(Locale.ROOT)).append('=')
                     .append(counters.get(c.ordinal()));
         }
         return b.toString();
     }
 
+    /** Seconds of contiguous usable data needed before the search starts. */
     public int warmSeconds() {
         return (int) Math.ceil((double) (psdSamples + span) / fs);
     }
@@ -192,94 +255,171 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     @Override
     public void onEvent(StrainEvent e, long sequence, boolean endOfBatch) {
         int ifo = e.ifo();
-        int other = 1 - ifo;
         long gps = e.gpsS();
-        // each IFO arrives in GPS order: the other's waiting seconds before this one can never pair
-        for (int i = 0; i <= joinSeconds; i++) {
-            if (waitingGps[other][i] != Long.MIN_VALUE && waitingGps[other][i] < gps) {
-                waitingGps[other][i] = Long.MIN_VALUE;
-                counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
-            }
-        }
-        int o = find(other, gps);
-        if (o >= 0) {
-            aheadWarned = false;
-            process(gps, ifo == 0 ? e.samples() : null, ifo == 0 ? null : e.samples(), ifo, o,
-                    e.flags() | waitingFlags[other][o], Math.max(e.inputPublishedNs(), waitingPublished[other][o]),
-                    Math.max(e.fileMtimeUnixNs(), waitingMtime[other][o]));
-            waitingGps[other][o] = Long.MIN_VALUE;
+        newest[ifo] = Math.max(newest[ifo], gps);
+        if (gps <= lastGps) {
+            counters.incrementAndGet(Counter.SECONDS_LATE.ordinal());
             return;
         }
-        // wait for the partner; the slot holds a second joinSeconds + 1 older only when this IFO runs that far ahead
+        // wait in the join (the slot holds a second joinSeconds + 1 older only when this IFO runs that far ahead:
+        // drain() sends that one on alone first)
         int slot = (int) Math.floorMod(gps, (long) (joinSeconds + 1));
         if (waitingGps[ifo][slot] != Long.MIN_VALUE) {
-            counters.incrementAndGet(Counter.SECONDS_DROPPED_UNPAIRED.ordinal());
-            if (!aheadWarned) {
-                aheadWarned = true;
-                LOG.log(System.Logger.Level.WARNING, "bbhnet: " + (ifo == 0 ? "H1" : "L1") + " runs more than " + joinSeconds
-                        + " s ahead of " + (ifo == 0 ? "L1" : "H1") + "; its seconds from GPS " + waitingGps[ifo][slot]
-                        + " on are dropped unpaired until the other catches up");
-            }
+            drain(waitingGps[ifo][slot]);
         }
         waitingGps[ifo][slot] = gps;
         waitingFlags[ifo][slot] = e.flags();
         waitingPublished[ifo][slot] = e.inputPublishedNs();
         waitingMtime[ifo][slot] = e.fileMtimeUnixNs();
+        waitingSince[ifo][slot] = System.nanoTime();
         e.samples().get(0, waiting[ifo][slot]);
+        drain(Long.MIN_VALUE);
     }
 
-    private int find(int ifo, long gps) {
-        for (int i = 0; i <= joinSeconds; i++) {
-            if (waitingGps[ifo][i] == gps) {
-                return i;
+    /** The ring's wait timed out (no second for a while): seconds whose join budget ran out go on. */
+    @Override
+    public void onTimeout(long sequence) {
+        drain(Long.MIN_VALUE);
+    }
+
+    /** At shutdown: what still waits goes on alone (in GPS order). */
+    @Override
+    public void onShutdown() {
+        drain(Long.MAX_VALUE);
+    }
+
+    /**
+     * Processes waiting seconds oldest first while the oldest can go on: with its partner, or
+     * alone once the partner will not come (see the class comment); seconds up to {@code force}
+     * go on regardless.
+     */
+    private void drain(long force) {
+        long now = System.nanoTime();
+        while (true) {
+            long g = Long.MAX_VALUE;
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j <= joinSeconds; j++) {
+                    if (waitingGps[i][j] != Long.MIN_VALUE && waitingGps[i][j] < g) {
+                        g = waitingGps[i][j];
+                    }
+                }
             }
+            if (g == Long.MAX_VALUE) {
+                return;
+            }
+            int slot = (int) Math.floorMod(g, (long) (joinSeconds + 1));
+            boolean h1 = waitingGps[0][slot] == g;
+            boolean l1 = waitingGps[1][slot] == g;
+            if (!(h1 && l1)) {
+                int here = h1 ? 0 : 1;
+                int other = 1 - here;
+                boolean passed = newest[other] != Long.MIN_VALUE && newest[other] >= g;
+                boolean behind = newest[here] - g > joinSeconds;
+                boolean expired = now - waitingSince[here][slot] >= joinBudgetNs
+                        && reach != null && reach[other] != null && reach[other].getAsLong() < g;
+                if (!(passed || behind || expired || g <= force)) {
+                    return;
+                }
+            }
+            long published = Long.MIN_VALUE;
+            long mtime = Long.MIN_VALUE;
+            for (int i = 0; i < 2; i++) {
+                boolean has = i == 0 ? h1 : l1;
+                present[i] = has ? waiting[i][slot] : null;
+                presentFlags[i] = has ? waitingFlags[i][slot] : 0;
+                if (has) {
+                    published = Math.max(published, waitingPublished[i][slot]);
+                    mtime = Math.max(mtime, waitingMtime[i][slot]);
+                    waitingGps[i][slot] = Long.MIN_VALUE;
+                }
+            }
+            counters.incrementAndGet((h1 && l1 ? Counter.SECONDS_JOINED : Counter.SECONDS_ALONE).ordinal());
+            process(g, published, mtime);
         }
-        return -1;
     }
 
-    /** Both IFOs of second {@code gps}: one from the event, the other from the join's waiting slot. */
-    private void process(long gps, FloatBuffer h1Event, FloatBuffer l1Event, int eventIfo, int waitingSlot, int flags,
-                         long publishedNs, long mtimeUnixNs) {
-        counters.incrementAndGet(Counter.SECONDS_JOINED.ordinal());
-        boolean usable = (flags & (CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET)) == 0;
-        if (lastGps == Long.MIN_VALUE || gps != lastGps + 1 || !usable) {
-            if (lastGps != Long.MIN_VALUE) {
-                counters.incrementAndGet(Counter.RESETS.ordinal());
+    /** Restarts IFO {@code i}'s stream: its resampler, its PSD's segment cache, its contiguity. */
+    private void restart(int i) {
+        resamplers[i].reset();
+        welch[i].resetStream();
+        contiguous[i] = 0;
+    }
+
+    /** Second {@code gps} with the IFOs in {@link #present} (null: absent). */
+    private void process(long gps, long publishedNs, long mtimeUnixNs) {
+        if (lastGps == Long.MIN_VALUE || gps != lastGps + 1) {
+            for (int i = 0; i < 2; i++) {
+                restart(i);
             }
-            contiguous = 0;
-            intCount = 0;
-            intPos = 0;
-            for (Resampler r : resamplers) {
-                r.reset();
-            }
-            firstGps = gps;
             samplesIn = 0;
-            for (Welch w : welch) {
-                w.resetStream();
-            }
         }
         lastGps = gps;
+        int usable = 0;
         for (int i = 0; i < 2; i++) {
-            FloatBuffer src = i == eventIfo ? (i == 0 ? h1Event : l1Event) : null;
+            boolean ok = present[i] != null && (presentFlags[i] & BAD) == 0;
             double[] x = hist[i];
             System.arraycopy(x, fs, x, 0, histLen - fs);
-            resample(i, src, waitingSlot, 1 - eventIfo == i);
-            System.arraycopy(block, 0, x, histLen - fs, fs);
+            if (ok) {
+                if (contiguous[i] == 0) {
+                    restart(i);
+                }
+                for (int j = 0; j < inRate; j++) {
+                    inputScratch[j] = present[i][j];
+                }
+                resamplers[i].process(inputScratch, 0, inRate, block, 0);
+                System.arraycopy(block, 0, x, histLen - fs, fs);
+                contiguous[i]++;
+                usable |= 1 << i;
+            } else {
+                Arrays.fill(x, histLen - fs, histLen, 0);
+                contiguous[i] = 0;
+            }
         }
         samplesIn += fs;
-        if (!usable) {
-            return;
+        int ifos = 0;
+        for (int i = 0; i < 2; i++) {
+            if ((usable & (1 << i)) != 0 && contiguous[i] >= warmSeconds()) {
+                ifos |= 1 << i;
+            }
         }
-        contiguous++;
-        if (contiguous < warmSeconds()) {
+        if (ifos != BOTH && !singleIfo) {
+            ifos = 0;
+        }
+        if (ifos != searching) {
+            if (searching != 0) {
+                counters.incrementAndGet(Counter.RESETS.ordinal());
+            }
+            if (ifos != BOTH || searching != 0) {
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: from GPS " + gps + " " + (ifos == 0 ? "not searching (warming up)"
+                        : ifos == BOTH ? "searching H1 and L1" : "searching " + name(ifos) + " alone (" + name(BOTH & ~ifos)
+                        + " absent, not ready or warming up)"));
+            }
+            intCount = 0;
+            intPos = 0;
+            if (ifos == 0) {
+                sink.beginSecond(gps, 0);
+            }
+            searching = ifos;
+        }
+        if (ifos == 0) {
             return;
         }
         counters.incrementAndGet(Counter.SECONDS_SEARCHED.ordinal());
-        for (int i = 0; i < 2; i++) {
-            welch[i].psdStream(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
+        if (ifos != BOTH) {
+            counters.incrementAndGet(Counter.SECONDS_SEARCHED_SINGLE.ordinal());
         }
         FloatBuffer in = engine.input();
         for (int i = 0; i < 2; i++) {
+            if ((ifos & (1 << i)) == 0) {
+                for (int b = 0; b < batch; b++) {
+                    int base = (b * 2 + i) * k;
+                    for (int j = 0; j < k; j++) {
+                        in.put(base + j, 0f);
+                    }
+                }
+                continue;
+            }
+            welch[i].psdStream(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
             whitener.setPsd(psd[i], psd[i].length, welch[i].df());
             // two windows per pair of transforms (the second rides in the imaginary part)
             for (int b = 0; b < batch; b += 2) {
@@ -300,8 +440,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             return;
         }
         FloatBuffer outs = engine.output();
-        sink.beginSecond(gps);
-        long newestNs = firstGps * 1_000_000_000L + samplesIn * 1_000_000_000L / fs;   // GPS of the newest sample's end
+        sink.beginSecond(gps, ifos);
+        long newestNs = (gps + 1) * 1_000_000_000L;   // GPS of the newest sample's end
         for (int b = 0; b < batch; b++) {
             double logit = outs.get(b);
             integ[intPos] = logit;
@@ -318,23 +458,15 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
     }
 
+    private static String name(int ifos) {
+        return ifos == H1 ? "H1" : ifos == L1 ? "L1" : "H1 and L1";
+    }
+
     private void put(FloatBuffer in, int base, double[] w) {
         for (int j = 0; j < k; j++) {
             in.put(base + j, (float) w[j]);
         }
     }
-
-    private void resample(int ifo, FloatBuffer fromEvent, int waitingSlot, boolean fromWaiting) {
-        float[] src = null;
-        if (fromWaiting) {
-            src = waiting[ifo][waitingSlot];
-        }
-        for (int i = 0; i < inRate; i++) {
-            inputScratch[i] = src != null ? src[i] : fromEvent.get(i);
-        }
-        resamplers[ifo].process(inputScratch, 0, inRate, block, 0);
-    }
-
 
     private static int gcd(int a, int b) {
         return b == 0 ? a : gcd(b, a % b);

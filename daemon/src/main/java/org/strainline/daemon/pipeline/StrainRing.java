@@ -1,6 +1,6 @@
 package org.strainline.daemon.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
@@ -34,7 +34,8 @@ public final class StrainRing {
 
     public StrainRing(int rateHz, int size, int ifos) {
         this.disruptor = new Disruptor<>(() -> new StrainEvent(rateHz), size, threads, ProducerType.MULTI,
-                new BlockingWaitStrategy());
+                // a wait that times out: the consumer hears of time passing (BBHnet's join budget)
+                new TimeoutBlockingWaitStrategy(100, java.util.concurrent.TimeUnit.MILLISECONDS));
         this.ring = disruptor.getRingBuffer();
         this.ifoIndex = new Integer[ifos];
         for (int i = 0; i < ifos; i++) {

@@ -90,12 +90,53 @@ class AlertsIT {
         assertOneAlertPerInjection(t.alerts(), 2);
         String text = Files.readString(log);
         assertTrue(text.contains("bbhnet: bbhnet/") && text.contains(" on onnxruntime, threshold "), text);
-        assertTrue(text.contains("bbhnet stopped: seconds_joined=") && text.contains(" seconds_dropped_unpaired=0 ")
+        assertTrue(text.contains("bbhnet stopped: seconds_joined=") && text.contains(" seconds_alone=0 seconds_late=0 ")
                 && text.contains(" resets=0 ") && text.contains(" engine_errors=0"), "every second searched: " + text);
         Cli.Result tail = Cli.run("tail", "--queue", "alerts", "--dir", t.alertQueue().toString());
         assertEquals(0, tail.code(), tail.out());
         assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gpstime\": " + G / 1000)).count(), tail.out());
         assertTrue(tail.out().contains("\"latency_processing_s\": "), tail.out());
+    }
+
+    /**
+     * L1's frames missing around the second injection (its seconds padded and flagged): H1 is
+     * searched alone from then on (until L1's PSD span is full again, past the data), and the
+     * injection is alerted from H1 alone (its IFOs and channels say so, its FAR from H1's own
+     * background), the first one from both as before.
+     */
+    @Test
+    void anInjectionWhileL1IsDownIsAlertedFromH1Alone() throws Exception {
+        Path src = simulate(53);
+        for (long g = G + 95; g <= G + 110; g++) {
+            Files.delete(src.resolve("kafka/L1/L-L1_llhoft-" + g + "-1.gwf"));
+            Files.delete(src.resolve("lldetchar/L1/L-L1_lldetchar-" + g + "-1.gwf"));
+        }
+        Path config = t.config(BBHNET);
+        Path log = t.tmp.resolve("run.log");
+        Process d = DaemonTree.daemon(config, log);
+        DaemonTree.awaitLog(log, "strainline running", 60_000);
+        assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "2").code());
+        t.awaitPublished(N - 1, 120_000);
+        d.destroy();
+        assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
+        String text = Files.readString(log);
+        assertEquals(0, d.exitValue(), text);
+        List<AlertQueue.Alert> alerts = t.alerts();
+        assertEquals(2, alerts.size(), "one alert per injection: " + alerts + "\n" + text);
+        assertEquals("H1,L1", alerts.get(0).ifos());
+        AlertQueue.Alert alone = alerts.get(1);
+        assertTrue(Math.abs(alone.gpsNs() / 1e9 - TIMES[1]) < 0.5, "alert at " + alone.gpsNs() / 1e9 + " for " + TIMES[1]);
+        assertEquals("H1", alone.ifos());
+        assertEquals("H1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ", alone.channels());
+        Path repo = Cli.HOME.resolve("models/repository/bbhnet");
+        String version;
+        try (java.util.stream.Stream<Path> st = Files.list(repo)) {
+            version = st.map(p -> p.getFileName().toString()).max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow();
+        }
+        Background h1 = Background.read(repo.resolve(version).resolve("background-H1.json"));
+        assertEquals(h1.far(alone.statistic()), alone.farHz(), 1e-15, "FAR from H1's own background");
+        // DeepClean's second g needs input second g + 1 (its look-ahead): L1's cleaned strain stops at G + 94
+        assertTrue(text.contains("bbhnet: from GPS " + (G + 94) + " searching H1 alone"), text);
     }
 
     @Test

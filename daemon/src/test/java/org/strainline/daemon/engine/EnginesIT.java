@@ -36,7 +36,7 @@ class EnginesIT {
         ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
         EngineException e = assertThrows(EngineException.class,
                 () -> Engines.standard(1, 0).open(card, 1, List.of("tensorrt", "openvino")));
-        assertTrue(e.getMessage().startsWith("no engine can run bbhnet/2: tensorrt: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("no engine can run " + card.name() + "/" + card.version() + ": tensorrt: "), e.getMessage());
         assertTrue(e.getMessage().contains("; openvino: no such engine (this build has [tensorrt, onnxruntime])"), e.getMessage());
     }
 

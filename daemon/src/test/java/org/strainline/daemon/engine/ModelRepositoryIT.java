@@ -49,7 +49,7 @@ class ModelRepositoryIT {
         for (Path v : versions()) {
             names.add(REPO.relativize(v).toString());
         }
-        assertTrue(names.containsAll(List.of("bbhnet/2", "deepclean-h1/1", "deepclean-l1/1")), names.toString());
+        assertTrue(names.containsAll(List.of("bbhnet/3", "deepclean-h1/1", "deepclean-l1/1")), names.toString());
     }
 
     @Test

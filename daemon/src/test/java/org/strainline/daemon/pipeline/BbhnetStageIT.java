@@ -31,80 +31,206 @@ class BbhnetStageIT {
     private static final int N = 150;
     private static final double[] TIMES = {G + 100.3, G + 131.7};
 
-    record Stat(double gps, double integrated, boolean ready) {
+    record Stat(double gps, double integrated, boolean ready, int ifos) {
+    }
+
+    /** Simulated H1 + L1 with the two injections: per IFO and second, the strain resampled to 4096 Hz (DeepClean's output rate). */
+    private static float[][][] strain(Path root) throws Exception {
+        Path f = root.resolve("inj.json");
+        Files.writeString(f, "[{\"gps\": " + TIMES[0] + ", \"mass1\": 36, \"mass2\": 30, \"network_snr\": 20},"
+                + " {\"gps\": " + TIMES[1] + ", \"mass1\": 45, \"mass2\": 25, \"network_snr\": 16}]");
+        List<Injection> inj = Simulator.injections(f, List.of("H1", "L1"), 3);
+        Simulator.run(new Simulator.Config(root.resolve("d"), List.of("H1", "L1"), G, N, 41, inj, Set.of(), Set.of(), 0));
+        float[][][] out = new float[2][N][4096];
+        double[] y = new double[4096];
+        for (int i = 0; i < 2; i++) {
+            String ifo = i == 0 ? "H1" : "L1";
+            Resampler rs = new Resampler(16384, 4096, 16384);
+            for (int g = 0; g < N; g++) {
+                double[] x = GwfReader.read(root.resolve("d/kafka/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft-" + (G + g) + "-1.gwf"))
+                        .frames().get(0).channel(ifo + ":GDS-CALIB_STRAIN").data().toDoubles();
+                rs.process(x, 0, 16384, y, 0);
+                for (int k = 0; k < 4096; k++) {
+                    out[i][g][k] = (float) y[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every second of both IFOs through the real strain ring (L1 first: the join does not care), L1 flagged by {@code l1Flags}. */
+    private static void feed(com.lmax.disruptor.EventHandler<StrainEvent> stage, float[][][] x,
+                             java.util.function.IntUnaryOperator l1Flags) throws Exception {
+        StrainRing ring = new StrainRing(4096, 64, 2);
+        ring.handleEventsWith(stage);
+        ring.start();
+        CleanedSecond[] sec = {new CleanedSecond("H1", 4096), new CleanedSecond("L1", 4096)};
+        for (int g = 0; g < N; g++) {
+            for (int i = 1; i >= 0; i--) {
+                sec[i].samples().put(0, x[i][g]);
+                sec[i].set(G + g, i == 1 ? l1Flags.applyAsInt(g) : 0, "deepclean");
+                while (!ring.offer(sec[i], i)) {
+                    Thread.sleep(1);
+                }
+            }
+        }
+        ring.stop(60_000);
+    }
+
+    /** The statistic's values, each with the IFOs its second was searched over. */
+    private static BbhnetStage.Sink collect(List<Stat> stats) {
+        int[] ifos = {0};
+        return new BbhnetStage.Sink() {
+            @Override
+            public void beginSecond(long gps, int searched) {
+                ifos[0] = searched;
+            }
+
+            @Override
+            public void accept(long ns, double logit, double integrated, boolean ready) {
+                stats.add(new Stat(ns / 1e9, integrated, ready, ifos[0]));
+            }
+        };
+    }
+
+    /** Per injection, the peak of the full-integration values within 1 s of it; [2]: the largest value further than 4 s from both. */
+    private static double[] peaks(List<Stat> stats, int ifos) {
+        double[] r = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (Stat st : stats) {
+            if (!st.ready() || st.ifos() != ifos) {
+                continue;
+            }
+            boolean near = false;
+            for (int j = 0; j < TIMES.length; j++) {
+                double dt = st.gps() - TIMES[j];
+                if (Math.abs(dt) < 1) {
+                    r[j] = Math.max(r[j], st.integrated());
+                }
+                near |= Math.abs(dt) < 4;
+            }
+            if (!near) {
+                r[2] = Math.max(r[2], st.integrated());
+            }
+        }
+        return r;
     }
 
     @Test
     void theStatisticStandsOutAtTheInjections() throws Exception {
         Path root = Files.createTempDirectory("strainline-bbh");
         try {
-            Path f = root.resolve("inj.json");
-            Files.writeString(f, "[{\"gps\": " + TIMES[0] + ", \"mass1\": 36, \"mass2\": 30, \"network_snr\": 20},"
-                    + " {\"gps\": " + TIMES[1] + ", \"mass1\": 45, \"mass2\": 25, \"network_snr\": 16}]");
-            List<Injection> inj = Simulator.injections(f, List.of("H1", "L1"), 3);
-            Simulator.run(new Simulator.Config(root.resolve("d"), List.of("H1", "L1"), G, N, 41, inj, Set.of(), Set.of(), 0));
+            float[][][] x = strain(root);
             ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
             BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
             List<Stat> stats = new ArrayList<>();
             int warm;
             try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
-                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s,
-                        (ns, logit, integrated, ready) -> stats.add(new Stat(ns / 1e9, integrated, ready)));
+                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, collect(stats));
                 warm = stage.warmSeconds();
-                StrainRing ring = new StrainRing(4096, 64, 2);
-                ring.handleEventsWith(stage);
-                ring.start();
-                Resampler[] rs = {new Resampler(16384, 4096, 16384), new Resampler(16384, 4096, 16384)};
-                CleanedSecond[] sec = {new CleanedSecond("H1", 4096), new CleanedSecond("L1", 4096)};
-                double[] y = new double[4096];
-                for (int g = 0; g < N; g++) {
-                    for (int i = 1; i >= 0; i--) {   // L1 first: the join does not care about the order
-                        String ifo = i == 0 ? "H1" : "L1";
-                        double[] x = GwfReader.read(root.resolve("d/kafka/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft-" + (G + g) + "-1.gwf"))
-                                .frames().get(0).channel(ifo + ":GDS-CALIB_STRAIN").data().toDoubles();
-                        rs[i].process(x, 0, 16384, y, 0);
-                        for (int k = 0; k < 4096; k++) {
-                            sec[i].samples().put(k, (float) y[k]);
-                        }
-                        sec[i].set(G + g, 0, "deepclean");
-                        while (!ring.offer(sec[i], i)) {
-                            Thread.sleep(1);
-                        }
-                    }
-                }
-                ring.stop(60_000);
+                feed(stage, x, g -> 0);
                 assertEquals(N, stage.counter(BbhnetStage.Counter.SECONDS_JOINED));
-                assertEquals(0, stage.counter(BbhnetStage.Counter.SECONDS_DROPPED_UNPAIRED));
+                assertEquals(0, stage.counter(BbhnetStage.Counter.SECONDS_ALONE));
+                assertEquals(0, stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED_SINGLE));
                 assertEquals((N - warm + 1) * 4L, stage.counter(BbhnetStage.Counter.WINDOWS), "4 windows per searched second");
             }
             // a value's time is the merger it points to: its newest window ends up to 1.5 s later
             assertTrue(stats.get(0).gps() > G + warm - 2 - 1.5, "the search starts after the PSD span: " + stats.get(0).gps());
-            double background = Double.NEGATIVE_INFINITY;
-            double[] peak = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-            for (Stat st : stats) {
-                if (!st.ready()) {
-                    continue;
-                }
-                boolean near = false;
-                for (int j = 0; j < TIMES.length; j++) {
-                    double dt = st.gps() - TIMES[j];
-                    if (Math.abs(dt) < 1) {   // the statistic peaks at the merger time
-                        peak[j] = Math.max(peak[j], st.integrated());
-                    }
-                    near |= Math.abs(dt) < 4;
-                }
-                if (!near) {
-                    background = Math.max(background, st.integrated());
-                }
-            }
+            assertTrue(stats.stream().allMatch(st -> st.ifos() == BbhnetStage.BOTH), "every value from the network search");
+            double[] p = peaks(stats, BbhnetStage.BOTH);
             for (int j = 0; j < TIMES.length; j++) {
-                assertTrue(peak[j] > background + 2, "injection at " + TIMES[j] + ": peak " + peak[j] + ", background max " + background);
+                assertTrue(p[j] > p[2] + 2, "injection at " + TIMES[j] + ": peak " + p[j] + ", background max " + p[2]);
             }
-            System.out.println("bbhnet: injection peaks " + peak[0] + ", " + peak[1] + "; background max " + background);
+            System.out.println("bbhnet: injection peaks " + p[0] + ", " + p[1] + "; background max " + p[2]);
         } finally {
-            try (Stream<Path> st = Files.walk(root)) {
-                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            delete(root);
+        }
+    }
+
+    /**
+     * L1 not ready from second 80 on: from then H1 is searched alone (the values say so) while
+     * L1's PSD span would have to fill again; L1's state restarts, H1's does not (no second of
+     * H1 goes unsearched); every second is still processed once.
+     */
+    @Test
+    void withL1NotReadyH1IsSearchedAloneWithoutARestart() throws Exception {
+        Path root = Files.createTempDirectory("strainline-bbh1");
+        try {
+            float[][][] x = strain(root);
+            ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
+            BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
+            List<Stat> stats = new ArrayList<>();
+            List<Stat> both = new ArrayList<>();
+            int warm;
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
+                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, collect(stats));
+                warm = stage.warmSeconds();
+                feed(stage, x, g -> g >= 80 ? CleanedSecond.NOT_READY : 0);
+                assertEquals(N, stage.counter(BbhnetStage.Counter.SECONDS_JOINED), "both IFOs' seconds arrived: all joined");
+                assertEquals(N - warm + 1, stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED), "H1 searched on without a gap");
+                assertEquals(N - 80, stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED_SINGLE));
+                assertEquals(1, stage.counter(BbhnetStage.Counter.RESETS), "one change of the IFOs searched");
             }
+            for (Stat st : stats) {
+                // values of second g point up to ~2.7 s before its end; the search over H1 alone begins with second 80
+                assertEquals(st.gps() < G + 80 - 3 ? BbhnetStage.BOTH : st.gps() > G + 80 ? BbhnetStage.H1 : st.ifos(), st.ifos(),
+                        "IFOs searched for the value at " + st.gps());
+            }
+            double[] p = peaks(stats, BbhnetStage.H1);
+            List<Injection> inj = Simulator.injections(root.resolve("inj.json"), List.of("H1", "L1"), 3);
+            System.out.println("bbhnet H1 alone: injection peaks " + p[0] + " (H1 SNR " + inj.get(0).snr(0) + "), " + p[1]
+                    + " (H1 SNR " + inj.get(1).snr(0) + "); background max " + p[2]);
+            // the model's single-IFO efficiency is stated at that IFO's SNR >= 12 (model.yaml: metrics_held_out.alone)
+            int loud = 0;
+            for (int j = 0; j < TIMES.length; j++) {
+                if (inj.get(j).snr(0) >= 12) {
+                    loud++;
+                    assertTrue(p[j] > p[2], "injection at " + TIMES[j] + " in H1 alone: peak " + p[j] + ", background max " + p[2]);
+                }
+            }
+            assertTrue(loud > 0, "no injection loud enough in H1 alone to test");
+        } finally {
+            delete(root);
+        }
+    }
+
+    /** Past the warm-up, the stage's own work per second (join, resampling, PSD, whitening, integration) allocates nothing on its thread. */
+    @Test
+    void theStageAllocatesNothingPerSecondOnItsThread() throws Exception {
+        Path root = Files.createTempDirectory("strainline-bbha");
+        try {
+            float[][][] x = strain(root);
+            ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
+            BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] values = {0};
+            try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
+                DeepCleanStageIT.CountedEngine engine = new DeepCleanStageIT.CountedEngine(real, mx);
+                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, (ns, logit, integrated, ready) -> values[0]++);
+                long skip = stage.warmSeconds() + 5;
+                long[] measured = {0, 0};   // bytes, events
+                com.lmax.disruptor.EventHandler<StrainEvent> probe = (e, seq, eob) -> {
+                    long a0 = mx.getCurrentThreadAllocatedBytes();
+                    long e0 = engine.bytes;
+                    stage.onEvent(e, seq, eob);
+                    long d = mx.getCurrentThreadAllocatedBytes() - a0 - (engine.bytes - e0);
+                    if (stage.counter(BbhnetStage.Counter.SECONDS_SEARCHED) > skip - stage.warmSeconds()) {
+                        measured[0] += d;
+                        measured[1]++;
+                    }
+                };
+                feed(probe, x, g -> 0);
+                assertTrue(measured[1] >= 2 * (N - skip - 2), "measured " + measured[1] + " events");
+                assertTrue(values[0] > 0, "the measured seconds were searched");
+                assertTrue(measured[0] < 1000, "the stage allocated " + measured[0] + " bytes over " + measured[1] / 2 + " seconds");
+            }
+        } finally {
+            delete(root);
+        }
+    }
+
+    static void delete(Path root) throws java.io.IOException {
+        try (Stream<Path> st = Files.walk(root)) {
+            st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Events from the statistic: the peak of a second, one-second wait when the peak is last, the refractory period, restarts. */
+/** Events from the statistic: the peak of a second, one-second wait when the peak is last, the refractory period, restarts, per-IFO backgrounds. */
 class ClustererTest {
     private static final long S = 1_000_000_000L;
     private static final long G = 1_400_000_000L * S;
-    private final Background bg = new Background(1000, new double[] {0.0, 1.0, 2.0});   // threshold at FAR 1e-3: above 2.0
+    private final Background bg = new Background(1000, new double[] {0.0, 1.0, 2.0});   // threshold at FAR 1e-3: just above 1.0 (one value, 2.0, may lie above it)
     private final List<long[]> events = new ArrayList<>();
 
     private Clusterer c(long lastEvent) {
-        return new Clusterer(bg, 1e-3, 8, lastEvent, (ns, stat, far, pub, mtime) -> events.add(new long[] {ns, (long) stat}));
+        return new Clusterer(bg, 1e-3, 8, lastEvent, (ns, stat, far, ifos, pub, mtime) -> events.add(new long[] {ns, (long) stat, ifos}));
     }
 
     /** One second of four values (at .25 s steps). */
@@ -60,5 +60,46 @@ class ClustererTest {
         assertEquals(0, events.size(), "the same signal seen again after a restart");
         second(c, 14, 1, 9, 1, 1);
         assertEquals(1, events.size());
+    }
+
+    @Test
+    void secondsSearchedWithOneIfoAreJudgedAgainstThatIfosBackgroundAndNeverWithoutOne() {
+        Background h1 = new Background(1000, new double[] {0.0, 5.0, 6.0});   // H1 alone: threshold just above 5.0 (the network's: above 1.0)
+        Clusterer c = new Clusterer(bg, h1, null, 1e-3, 8, Long.MIN_VALUE,
+                (ns, stat, far, ifos, pub, mtime) -> events.add(new long[] {ns, (long) stat, ifos, Math.round(far * 1e6)}));
+        assertEquals(Math.nextUp(5.0), c.threshold(BbhnetStage.H1));
+        assertEquals(Double.POSITIVE_INFINITY, c.threshold(BbhnetStage.L1));
+        c.beginSecond(G / S, BbhnetStage.H1);
+        second(c, 0, 1, 5, 1, 1);
+        assertEquals(0, events.size(), "5 is above the network's threshold, not above H1's own");
+        c.beginSecond(G / S + 20, BbhnetStage.H1);
+        second(c, 20, 1, 9, 1, 1);
+        assertEquals(1, events.size());
+        assertEquals(BbhnetStage.H1, events.get(0)[2]);
+        assertEquals(Math.round(h1.far(9) * 1e6), events.get(0)[3], "the FAR from H1's background");
+        c.beginSecond(G / S + 40, BbhnetStage.L1);
+        second(c, 40, 1, 99, 1, 1);
+        assertEquals(1, events.size(), "L1 alone has no background: no event");
+        c.beginSecond(G / S + 60, BbhnetStage.BOTH);
+        second(c, 60, 1, 3, 1, 1);
+        assertEquals(2, events.size());
+        assertEquals(BbhnetStage.BOTH, events.get(1)[2]);
+    }
+
+    @Test
+    void aCandidateWaitingForItsNextSecondIsDecidedWhenTheSearchStopsOrChanges() {
+        Clusterer c = c(Long.MIN_VALUE);
+        c.beginSecond(G / S, BbhnetStage.BOTH);
+        second(c, 0, 1, 3, 4, 6);
+        assertEquals(0, events.size());
+        c.beginSecond(G / S + 1, 0);   // the search stops (a gap)
+        assertEquals(1, events.size(), "decided at once, not when the search resumes");
+        assertEquals(G + 3 * S / 4, events.get(0)[0]);
+        assertEquals(BbhnetStage.BOTH, events.get(0)[2], "with the IFOs it was found over");
+        c.beginSecond(G / S + 100, BbhnetStage.BOTH);
+        second(c, 100, 1, 1, 1, 7);
+        c.beginSecond(G / S + 101, BbhnetStage.H1);   // no H1 background here: the carried one still fires as the network's
+        assertEquals(2, events.size());
+        assertEquals(BbhnetStage.BOTH, events.get(1)[2]);
     }
 }
