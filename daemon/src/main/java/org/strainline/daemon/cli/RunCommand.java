@@ -97,7 +97,13 @@ final class RunCommand implements Callable<Integer> {
                 onHup.run();
                 return null;
             });
-            signal.getMethod("handle", signal, handler).invoke(null, hup, h);
+            Object previous = signal.getMethod("handle", signal, handler).invoke(null, hup, h);
+            if (previous == handler.getField("SIG_IGN").get(null)) {
+                // the JVM keeps a signal ignored at start ignored (nohup, or a parent that ignores it) and says nothing
+                LOG.log(System.Logger.Level.WARNING, "SIGHUP is ignored by this process (started under nohup or by a parent "
+                        + "that ignores it), so it cannot trigger a rescan; new model versions are still picked up by the "
+                        + "repository watcher");
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             Throwable why = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
             LOG.log(System.Logger.Level.WARNING, "SIGHUP cannot be handled in this JVM (" + why + "); new model versions are still "

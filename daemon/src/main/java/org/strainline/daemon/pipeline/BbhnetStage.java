@@ -156,6 +156,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private int intCount;
     private int intPos;
     private int searching;   // the IFO bits of the last searched second, 0 before any
+    private boolean joined = true;   // the last second processed had both IFOs (or none was processed yet)
 
     public BbhnetStage(ModelCard card, Engine engine, int inputRateHz, Settings s, Sink sink) throws IOException {
         this.engine = engine;
@@ -320,6 +321,17 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 if (!(passed || behind || expired || g <= force)) {
                     return;
                 }
+                if (joined) {
+                    joined = false;   // one line per change, never per second
+                    LOG.log(System.Logger.Level.WARNING, "bbhnet: " + (here == 0 ? "L1" : "H1") + " GPS " + g + " "
+                            + (passed ? "is missing (its stream has passed it)" : behind ? "is more than " + joinSeconds + " s behind"
+                            : expired ? "did not come within the join budget (its pipeline has taken in up to GPS "
+                            + reach[other].getAsLong() + ")" : "had not come at shutdown")
+                            + ": " + (here == 0 ? "H1" : "L1") + " goes on alone");
+                }
+            } else if (!joined) {
+                joined = true;
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: H1 and L1 joined again from GPS " + g);
             }
             long published = Long.MIN_VALUE;
             long mtime = Long.MIN_VALUE;

@@ -53,7 +53,7 @@ class AlertsIT {
      * their processing latency is bounded; after a restart the daemon first re-reads its warm-up
      * span (64 s of PSD), and an alert in that span comes as late as the catching up takes.
      */
-    private static void assertOneAlertPerInjection(List<AlertQueue.Alert> alerts, int live) throws IOException {
+    private static void assertOneAlertPerInjection(List<AlertQueue.Alert> alerts, int live, String log) throws IOException {
         java.nio.file.Path repo = Cli.HOME.resolve("models/repository/bbhnet");
         String version;
         try (java.util.stream.Stream<Path> s = Files.list(repo)) {
@@ -65,8 +65,8 @@ class AlertsIT {
             AlertQueue.Alert a = alerts.get(i);
             double dt = a.gpsNs() / 1e9 - TIMES[i];
             assertTrue(Math.abs(dt) < 0.5, "alert " + i + " at " + a.gpsNs() / 1e9 + " for the injection at " + TIMES[i]);
-            assertEquals(1 / background.liveTimeS(), a.farHz(), 1e-15, "louder than the whole background: FAR at its floor, 1/T");
-            assertEquals("H1,L1", a.ifos());
+            assertEquals(1 / background.liveTimeS(), a.farHz(), 1e-15, "louder than the whole background: FAR at its floor, 1/T: " + a + "\n" + log);
+            assertEquals("H1,L1", a.ifos(), log);
             assertEquals("H1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ,L1:GDS-CALIB_STRAIN_DEEPCLEAN_PRODUCTION_OUT_DQ", a.channels());
             double processing = a.processingLatencyNs() / 1e9;
             assertTrue(processing > 0 && (i >= live || processing < 10), "publish - frame file written: " + processing + " s");
@@ -87,7 +87,7 @@ class AlertsIT {
         d.destroy();
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
-        assertOneAlertPerInjection(t.alerts(), 2);
+        assertOneAlertPerInjection(t.alerts(), 2, Files.readString(log));
         String text = Files.readString(log);
         assertTrue(text.contains("bbhnet: bbhnet/") && text.contains(" on onnxruntime, threshold "), text);
         assertTrue(text.contains("bbhnet stopped: seconds_joined=") && text.contains(" seconds_alone=0 seconds_late=0 ")
@@ -162,6 +162,6 @@ class AlertsIT {
         d2.destroy();
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));
-        assertOneAlertPerInjection(t.alerts(), 1);
+        assertOneAlertPerInjection(t.alerts(), 1, Files.readString(log1) + "\n--- restarted ---\n" + Files.readString(log2));
     }
 }

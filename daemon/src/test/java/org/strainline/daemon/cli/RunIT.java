@@ -157,4 +157,30 @@ class RunIT {
         assertEquals(0, d2.exitValue(), Files.readString(log2));
         assertEverySecondOnce(t.published());
     }
+
+    /**
+     * Started with SIGHUP ignored (nohup, or a parent that ignores it), the JVM silently keeps it
+     * ignored: the daemon says so at start, and a SIGHUP neither rescans nor stops it.
+     */
+    @Test
+    void underNohupTheDaemonSaysSighupCannotRescanAndKeepsRunning() throws Exception {
+        Path config = t.config(null);
+        Path log = t.tmp.resolve("run.log");
+        ProcessBuilder pb = Cli.command("run", "--config", config.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\""));
+        cmd.addAll(pb.command());
+        Process d = pb.command(cmd).redirectOutput(log.toFile()).start();
+        try {
+            DaemonTree.awaitLog(log, "strainline running", 60_000);
+            assertTrue(Files.readString(log).contains("SIGHUP is ignored by this process (started under nohup"), Files.readString(log));
+            new ProcessBuilder("kill", "-HUP", Long.toString(d.pid())).start().waitFor();
+            Thread.sleep(1000);
+            assertTrue(d.isAlive(), "SIGHUP does not stop it: " + Files.readString(log));
+            assertTrue(!Files.readString(log).contains("SIGHUP: rescanning"), Files.readString(log));
+        } finally {
+            d.destroy();
+            assertTrue(d.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(0, d.exitValue(), Files.readString(log));
+    }
 }
