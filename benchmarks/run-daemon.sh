@@ -10,6 +10,8 @@
 #   SPEED=backlog SECONDS_OF_DATA=200 benchmarks/run-daemon.sh
 #                                            # throughput: the files are all there at start and the
 #                                            # daemon works the backlog off at its own pace
+#   DAEMON_JAVA_OPTS="-Xmx2g -XX:StartFlightRecording=filename=/tmp/d.jfr" benchmarks/run-daemon.sh
+#                                            # the daemon's JVM flags (default -Xms2g -Xmx2g -XX:+AlwaysPreTouch)
 #   RATE=32 benchmarks/run-daemon.sh         # DeepClean windows per second (default 64, the
 #                                            # daemon's default; the demo runs 32)
 #
@@ -40,7 +42,7 @@ sed -e "s#/dev/shm/strainline-demo#$shm#g" -e "s#/tmp/strainline-demo/queues#$wo
     -e "s#inferenceRateHz: 32#inferenceRateHz: ${RATE:-64}#" \
     "$root/config/demo.yaml" > "$work/daemon.yaml"
 printf 'metrics:\n  port: %s\n  logIntervalS: 60\n' "$port" >> "$work/daemon.yaml"
-STRAINLINE_JAVA_OPTS="${STRAINLINE_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \
+STRAINLINE_JAVA_OPTS="${DAEMON_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \
   > "$work/daemon.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
@@ -100,5 +102,31 @@ for k in sorted(b):
     if k.startswith('strainline_ingest_total') and ('dropped' in k or 'corrupt' in k) and b[k] > 0:
         print(f"{k} {int(b[k])}")
 print(f"alerts: {int(b.get('strainline_alerts_total', 0))}")
+# where the CPU went, per second of data, from the daemon's own counters (deltas over the run)
+def delta(prefix):
+    return {k[len(prefix):].strip('{}'): b[k] - a.get(k, 0) for k in b if k.startswith(prefix + '{')}
+threads = delta('strainline_thread_cpu_seconds_total')
+cpu = delta('strainline_engine_cpu_seconds_total')
+runs = delta('strainline_engine_run_seconds_count')
+if threads:
+    print()
+    print("| thread | CPU ms per second of data |")
+    print("| --- | ---: |")
+    for k, v in sorted(threads.items(), key=lambda x: -x[1]):
+        if v > 0:
+            print(f"| {k.split('=', 1)[1].strip(chr(34))} | {v * 1e3 / int(n):.2f} |")
+    print(f"| all of them | {sum(threads.values()) * 1e3 / int(n):.2f} |")
+    print(f"| of which engine runs | {sum(cpu.values()) * 1e3 / int(n):.2f} |")
+if speed == 'backlog' and cpu:
+    # the bare engines' bound: the two DeepClean engines side by side, each with a core to itself, the slower one setting the pace
+    dc = {k: cpu[k] / runs[k] for k in cpu if 'deepclean' in k and runs.get(k)}
+    wall = {k: b.get('strainline_engine_run_seconds{' + k + ',quantile="0.5"}', float('nan')) for k in dc}
+    if dc:
+        thr = int(n) / (float(t1) - float(t0))
+        slow_cpu, slow_wall = max(dc.values()), max(wall.values())
+        print()
+        print(f"bare DeepClean engines, slower IFO: CPU {slow_cpu * 1e3:.1f} ms a run -> bound {1 / slow_cpu:.2f} s/s, "
+              f"throughput {thr / (1 / slow_cpu):.3f} x; wall p50 {slow_wall * 1e3:.1f} ms -> bound {1 / slow_wall:.2f} s/s, "
+              f"throughput {thr / (1 / slow_wall):.3f} x")
 EOF
 cat "$out"

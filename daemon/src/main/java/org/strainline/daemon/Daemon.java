@@ -355,6 +355,18 @@ public final class Daemon implements AutoCloseable {
                         }
                     });
         }
+        metrics.family("thread_cpu_seconds_total", "counter", "CPU time of each of the daemon's threads", out -> {
+            // Thread.enumerate walks the thread group: no safepoint, unlike a thread dump
+            Thread[] all = new Thread[Thread.activeCount() + 16];
+            int n = Thread.enumerate(all);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int i = 0; i < n; i++) {
+                long ns = all[i].getName().startsWith("strainline-") ? mx.getThreadCpuTime(all[i].getId()) : -1;
+                if (ns >= 0) {
+                    out.accept(new Object[] {"thread=\"" + all[i].getName() + "\"", ns / 1e9});
+                }
+            }
+        });
         metrics.family("jvm_gc_collections_total", "counter", "garbage collections since the JVM started, per collector", out -> {
             for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
                 out.accept(new Object[] {"gc=\"" + gc.getName() + "\"", gc.getCollectionCount()});
@@ -654,6 +666,10 @@ public final class Daemon implements AutoCloseable {
             d.close();
             throw new IOException(config.file() + ": metrics: cannot serve on " + m.address() + ":" + m.port() + ": " + e, e);
         }
+        // start-up's garbage (model loading, filter design, class loading: ~100 MB) collected before
+        // the first second, so that the steady state, which allocates nothing per second, starts
+        // with an empty young generation instead of one that a trickle (a scrape, a log line) tips over
+        System.gc();
         d.ingest.start();
         if (config.modelWatch().enabled()) {
             java.util.Set<String> names = new java.util.TreeSet<>();

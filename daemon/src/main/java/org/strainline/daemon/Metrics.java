@@ -70,6 +70,24 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /** A time counter (nanoseconds in, seconds out), added to from its owner's thread without allocating. */
+    public static final class TimeCounter {
+        private final String labels;
+        private final java.util.concurrent.atomic.AtomicLong ns = new java.util.concurrent.atomic.AtomicLong();
+
+        TimeCounter(String labels) {
+            this.labels = labels;
+        }
+
+        public void addNanos(long v) {
+            ns.addAndGet(v);
+        }
+
+        public long nanos() {
+            return ns.get();
+        }
+    }
+
     /** A family of counters or gauges, written at exposition time. */
     @FunctionalInterface
     public interface Family {
@@ -82,6 +100,8 @@ public final class Metrics implements AutoCloseable {
 
     private final Map<String, List<Latency>> latencies = new LinkedHashMap<>();
     private final List<Fam> families = new ArrayList<>();
+    private final Map<String, List<TimeCounter>> timeCounters = new LinkedHashMap<>();
+    private final Map<String, String> timeCounterHelp = new LinkedHashMap<>();
     private HttpServer server;
     private java.util.concurrent.ExecutorService serverThreads;
     private ScheduledExecutorService logger;
@@ -91,6 +111,14 @@ public final class Metrics implements AutoCloseable {
         Latency l = new Latency(name, labels, help);
         latencies.computeIfAbsent(name, k -> new ArrayList<>()).add(l);
         return l;
+    }
+
+    /** A time counter series {@code strainline_<name>_seconds_total{labels}}. */
+    public synchronized TimeCounter timeCounter(String name, String labels, String help) {
+        TimeCounter c = new TimeCounter(labels);
+        timeCounters.computeIfAbsent(name, k -> new ArrayList<>()).add(c);
+        timeCounterHelp.putIfAbsent(name, help);
+        return c;
     }
 
     /** One latency series as recorded so far: its name, labels and histogram (nanoseconds). */
@@ -121,17 +149,18 @@ public final class Metrics implements AutoCloseable {
             b.append("# HELP ").append(n).append(' ').append(e.getValue().get(0).help).append('\n');
             b.append("# TYPE ").append(n).append(" summary\n");
             for (Latency l : e.getValue()) {
-                Histogram h = l.total();
-                String sep = l.labels.isEmpty() ? "" : ",";
-                for (double q : new double[] {0.5, 0.9, 0.99, 0.999, 1.0}) {
-                    long v = q == 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100);
-                    b.append(n).append('{').append(l.labels).append(sep).append("quantile=\"").append(q).append("\"} ")
-                            .append(h.getTotalCount() == 0 ? "NaN" : seconds(v)).append('\n');
+                synchronized (l) {
+                    l.pull();
+                    write(b, n, l, l.total);   // read in place: a copy of each histogram (~350 kB) per scrape adds up
                 }
-                String braces = l.labels.isEmpty() ? "" : "{" + l.labels + "}";
-                b.append(n).append("_sum").append(braces).append(' ').append(seconds((long) (h.getMean() * h.getTotalCount())))
-                        .append('\n');
-                b.append(n).append("_count").append(braces).append(' ').append(h.getTotalCount()).append('\n');
+            }
+        }
+        for (Map.Entry<String, List<TimeCounter>> e : timeCounters.entrySet()) {
+            String n = "strainline_" + e.getKey() + "_seconds_total";
+            b.append("# HELP ").append(n).append(' ').append(timeCounterHelp.get(e.getKey())).append('\n');
+            b.append("# TYPE ").append(n).append(" counter\n");
+            for (TimeCounter c : e.getValue()) {
+                b.append(n).append(c.labels.isEmpty() ? "" : "{" + c.labels + "}").append(' ').append(seconds(c.nanos())).append('\n');
             }
         }
         for (Fam f : families) {
@@ -142,6 +171,20 @@ public final class Metrics implements AutoCloseable {
                     .append('\n'));
         }
         return b.toString();
+    }
+
+    private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999, 1.0};
+
+    private static void write(StringBuilder b, String n, Latency l, Histogram h) {
+        String sep = l.labels.isEmpty() ? "" : ",";
+        for (double q : QUANTILES) {
+            long v = q == 1.0 ? h.getMaxValue() : h.getValueAtPercentile(q * 100);
+            b.append(n).append('{').append(l.labels).append(sep).append("quantile=\"").append(q).append("\"} ")
+                    .append(h.getTotalCount() == 0 ? "NaN" : seconds(v)).append('\n');
+        }
+        String braces = l.labels.isEmpty() ? "" : "{" + l.labels + "}";
+        b.append(n).append("_sum").append(braces).append(' ').append(seconds((long) (h.getMean() * h.getTotalCount()))).append('\n');
+        b.append(n).append("_count").append(braces).append(' ').append(h.getTotalCount()).append('\n');
     }
 
     private static String seconds(long ns) {

@@ -30,6 +30,14 @@ final class DaemonTree implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        synchronized (STARTED) {
+            for (Process p : STARTED) {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
+            STARTED.clear();
+        }
         for (Path d : new Path[] {shm, tmp}) {
             if (Files.exists(d)) {
                 try (Stream<Path> s = Files.walk(d)) {
@@ -84,8 +92,13 @@ final class DaemonTree implements AutoCloseable {
     }
 
     static Process daemon(Path config, Path log) throws IOException {
-        return Cli.command("run", "--config", config.toString()).redirectOutput(log.toFile()).start();
+        Process p = Cli.command("run", "--config", config.toString()).redirectOutput(log.toFile()).start();
+        STARTED.add(p);
+        return p;
     }
+
+    /** Daemons started by tests: any still running when a tree closes (a test failed midway) is killed. */
+    private static final List<Process> STARTED = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     static void awaitLog(Path log, String text, long ms) throws Exception {
         long end = System.currentTimeMillis() + ms;
