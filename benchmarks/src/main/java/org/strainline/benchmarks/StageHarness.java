@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.EngineException;
+import org.strainline.daemon.engine.ForwardingEngine;
 import org.strainline.daemon.engine.ModelCard;
 import org.strainline.daemon.engine.ModelRepository;
 import org.strainline.daemon.engine.OnnxRuntimeEngine;
@@ -131,49 +132,18 @@ public final class StageHarness {
     }
 
     /** Times each run of the engine it wraps. */
-    private static final class Clocked implements Engine {
-        private final Engine e;
+    private static final class Clocked extends ForwardingEngine {
         long ns;
 
         Clocked(Engine e) {
-            this.e = e;
-        }
-
-        @Override
-        public String name() {
-            return e.name();
-        }
-
-        @Override
-        public ModelCard model() {
-            return e.model();
-        }
-
-        @Override
-        public int batch() {
-            return e.batch();
-        }
-
-        @Override
-        public FloatBuffer input() {
-            return e.input();
-        }
-
-        @Override
-        public FloatBuffer output() {
-            return e.output();
+            super(e);
         }
 
         @Override
         public void run() throws EngineException {
             long t0 = System.nanoTime();
-            e.run();
+            inner.run();
             ns += System.nanoTime() - t0;
-        }
-
-        @Override
-        public void close() {
-            e.close();
         }
     }
 

@@ -1,9 +1,8 @@
 package org.strainline.daemon;
 
-import java.nio.FloatBuffer;
 import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.EngineException;
-import org.strainline.daemon.engine.ModelCard;
+import org.strainline.daemon.engine.ForwardingEngine;
 
 /**
  * An engine whose every run is timed into a latency series (the bare engine, beside the stage
@@ -11,42 +10,16 @@ import org.strainline.daemon.engine.ModelCard;
  * engine's cost were it alone on a core, whatever else shares the cores; ONNX Runtime with one
  * intra-op thread runs on the caller). Allocation free.
  */
-final class TimedEngine implements Engine {
-    private final Engine engine;
+final class TimedEngine extends ForwardingEngine {
     private final Metrics.Latency runs;
     private final Metrics.TimeCounter cpu;
     private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
 
     TimedEngine(Engine engine, Metrics metrics) {
-        this.engine = engine;
+        super(engine);
         String labels = "model=\"" + engine.model().name() + "/" + engine.model().version() + "\",engine=\"" + engine.name() + "\"";
         this.runs = metrics.latency("engine_run", labels, "one engine run (a batch of windows)");
         this.cpu = metrics.timeCounter("engine_cpu", labels, "CPU time of the engine's runs on the calling thread");
-    }
-
-    @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public ModelCard model() {
-        return engine.model();
-    }
-
-    @Override
-    public int batch() {
-        return engine.batch();
-    }
-
-    @Override
-    public FloatBuffer input() {
-        return engine.input();
-    }
-
-    @Override
-    public FloatBuffer output() {
-        return engine.output();
     }
 
     @Override
@@ -54,15 +27,10 @@ final class TimedEngine implements Engine {
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         try {
-            engine.run();
+            inner.run();
         } finally {
             runs.record(System.nanoTime() - t0);
             cpu.addNanos(threads.getCurrentThreadCpuTime() - c0);
         }
-    }
-
-    @Override
-    public void close() {
-        engine.close();
     }
 }

@@ -161,47 +161,8 @@ class DeepCleanStageIT {
             delete(root);
         }
     }
-    /** Forwards everything to a real engine; the tests below override {@link #run}. */
-    abstract static class ForwardingEngine implements org.strainline.daemon.engine.Engine {
-        final org.strainline.daemon.engine.Engine inner;
-
-        ForwardingEngine(org.strainline.daemon.engine.Engine inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public ModelCard model() {
-            return inner.model();
-        }
-
-        @Override
-        public int batch() {
-            return inner.batch();
-        }
-
-        @Override
-        public java.nio.FloatBuffer input() {
-            return inner.input();
-        }
-
-        @Override
-        public java.nio.FloatBuffer output() {
-            return inner.output();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     /** A real engine, but one chosen run throws, as a GPU error or a bad batch would. */
-    static final class FailingEngine extends ForwardingEngine {
+    static final class FailingEngine extends org.strainline.daemon.engine.ForwardingEngine {
         private final int failAt;
         private final java.util.function.LongSupplier now;
         private int runs;
@@ -258,7 +219,7 @@ class DeepCleanStageIT {
         }
     }
     /** A real engine whose runs' own allocation (ONNX Runtime's Java API: its Result, ~0.5 kB) is counted apart. */
-    static final class CountedEngine extends ForwardingEngine {
+    static final class CountedEngine extends org.strainline.daemon.engine.ForwardingEngine {
         private final com.sun.management.ThreadMXBean mx;
         long bytes;
 
