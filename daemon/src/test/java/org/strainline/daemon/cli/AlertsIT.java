@@ -73,12 +73,8 @@ class AlertsIT {
         }
     }
 
-    @Test
-    void eachInjectionIsAlertedOnceNearItsTime() throws Exception {
-        Path src = simulate(51);
-        Path config = t.config(BBHNET);
-        Cli.Result check = Cli.run("config", "check", config.toString());
-        assertEquals(0, check.code(), check.out());
+    /** The daemon on {@code config}, the recorded frames replayed into it at twice real time, stopped once all is published: its log. */
+    private String replayThroughDaemon(Path src, Path config) throws Exception {
         Path log = t.tmp.resolve("run.log");
         Process d = DaemonTree.daemon(config, log);
         DaemonTree.awaitLog(log, "strainline running", 60_000);
@@ -86,9 +82,19 @@ class AlertsIT {
         t.awaitPublished(N - 1, 120_000);
         d.destroy();
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
-        assertEquals(0, d.exitValue(), Files.readString(log));
-        assertOneAlertPerInjection(t.alerts(), 2, Files.readString(log));
         String text = Files.readString(log);
+        assertEquals(0, d.exitValue(), text);
+        return text;
+    }
+
+    @Test
+    void eachInjectionIsAlertedOnceNearItsTime() throws Exception {
+        Path src = simulate(51);
+        Path config = t.config(BBHNET);
+        Cli.Result check = Cli.run("config", "check", config.toString());
+        assertEquals(0, check.code(), check.out());
+        String text = replayThroughDaemon(src, config);
+        assertOneAlertPerInjection(t.alerts(), 2, text);
         assertTrue(text.contains("bbhnet: bbhnet/") && text.contains(" on onnxruntime, threshold "), text);
         assertTrue(text.contains("bbhnet stopped: seconds_joined=") && text.contains(" seconds_alone=0 seconds_late=0 ")
                 && text.contains(" resets=0 ") && text.contains(" engine_errors=0"), "every second searched: " + text);
@@ -112,15 +118,7 @@ class AlertsIT {
             Files.delete(src.resolve("lldetchar/L1/L-L1_lldetchar-" + g + "-1.gwf"));
         }
         Path config = t.config(BBHNET);
-        Path log = t.tmp.resolve("run.log");
-        Process d = DaemonTree.daemon(config, log);
-        DaemonTree.awaitLog(log, "strainline running", 60_000);
-        assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "2").code());
-        t.awaitPublished(N - 1, 120_000);
-        d.destroy();
-        assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
-        String text = Files.readString(log);
-        assertEquals(0, d.exitValue(), text);
+        String text = replayThroughDaemon(src, config);
         List<AlertQueue.Alert> alerts = t.alerts();
         assertEquals(2, alerts.size(), "one alert per injection: " + alerts + "\n" + text);
         assertEquals("H1,L1", alerts.get(0).ifos());
