@@ -421,7 +421,7 @@ public final class Daemon implements AutoCloseable {
         if (settings.singleIfo()) {
             String[] names = {"H1", "L1"};
             for (int i = 0; i < 2; i++) {
-                java.nio.file.Path f = bgFile.resolveSibling(bgFile.getFileName().toString().replace(".json", "-" + names[i] + ".json"));
+                java.nio.file.Path f = Background.aloneFile(bgFile, names[i]);
                 if (java.nio.file.Files.isRegularFile(f)) {
                     alone[i] = Background.read(f);
                 }
@@ -429,7 +429,7 @@ public final class Daemon implements AutoCloseable {
             if (alone[0] == null && alone[1] == null) {
                 settings = settings.singleIfo(false);
                 LOG.log(System.Logger.Level.WARNING, "bbhnet: no single-IFO background beside " + bgFile.getFileName() + " ("
-                        + bgFile.resolveSibling("background-H1.json").getFileName() + ", ...-L1.json): an IFO is not searched alone");
+                        + Background.aloneFile(bgFile, "H1").getFileName() + ", ...-L1.json): an IFO is not searched alone");
             }
         }
         long lastEvent = alerts.lastEventNs();

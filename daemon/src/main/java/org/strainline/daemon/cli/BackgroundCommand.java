@@ -102,7 +102,7 @@ final class BackgroundCommand implements Callable<Integer> {
             try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
                 for (int i = 0; i < 2; i++) {
                     Background a = BackgroundRun.alone(card, e, s, rate, x[i], i);
-                    Path f = out.resolveSibling(out.getFileName().toString().replaceFirst("(\\.json)?$", "-" + names[i] + ".json"));
+                    Path f = Background.aloneFile(out, names[i]);
                     a.write(f, s.inferenceRateHz(), keep);
                     o.printf(Locale.ROOT, "background: %s alone: %.0f s live; FAR floor %.2e Hz; threshold at 1/day %.3f -> %s%n",
                             names[i], a.liveTimeS(), 1 / a.liveTimeS(), a.threshold(1.0 / 86400), f);

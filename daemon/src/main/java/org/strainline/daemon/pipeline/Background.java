@@ -80,6 +80,15 @@ public final class Background {
         Files.writeString(file, Json.write(m) + "\n", StandardCharsets.UTF_8);
     }
 
+    /**
+     * Where the background of {@code ifo} searched alone lies beside the network's {@code network}
+     * file: {@code background.json} -> {@code background-H1.json} (written by {@code strainline
+     * background}, read by the daemon).
+     */
+    public static Path aloneFile(Path network, String ifo) {
+        return network.resolveSibling(network.getFileName().toString().replaceFirst("(\\.json)?$", "-" + ifo + ".json"));
+    }
+
     /** Reads a background file. */
     public static Background read(Path file) throws IOException {
         Object doc;

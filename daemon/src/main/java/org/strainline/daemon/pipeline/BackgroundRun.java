@@ -50,12 +50,7 @@ public final class BackgroundRun {
         StrainEvent ev = new StrainEvent(inputRateHz);
         long seq = 0;
         for (int shift : shiftsS) {
-            BbhnetStage stage = new BbhnetStage(card, engine, inputRateHz, settings,
-                    (ns, logit, integrated, ready) -> {
-                        if (ready) {
-                            values.add(integrated);
-                        }
-                    });
+            BbhnetStage stage = new BbhnetStage(card, engine, inputRateHz, settings, fullValues(values));
             for (Map.Entry<Long, float[]> e : h1.samples.entrySet()) {
                 long g = e.getKey();
                 float[] other = l1.samples.get(g + shift);
@@ -73,11 +68,7 @@ public final class BackgroundRun {
             throw new IOException("no second could be searched: the strain holds no stretch of "
                     + "H1 and (shifted) L1 together long enough for the PSD span");
         }
-        double[] v = new double[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
-        }
-        return new Background(live, v);
+        return background(live, values);
     }
 
     /**
@@ -90,11 +81,7 @@ public final class BackgroundRun {
         BbhnetStage stage = new BbhnetStage(card, engine, inputRateHz,
                 new BbhnetStage.Settings(settings.inferenceRateHz(), settings.integrationS(), settings.joinSeconds(),
                         settings.inputDelayS(), 0, true),
-                (ns, logit, integrated, ready) -> {
-                    if (ready) {
-                        values.add(integrated);
-                    }
-                });
+                fullValues(values));
         stage.partnerReach(() -> Long.MIN_VALUE, () -> Long.MIN_VALUE);   // the partner never comes
         StrainEvent ev = new StrainEvent(inputRateHz);
         long seq = 0;
@@ -106,11 +93,24 @@ public final class BackgroundRun {
             throw new IOException("no second of " + (ifo == 0 ? "H1" : "L1") + " could be searched: no stretch of it "
                     + "long enough for the PSD span");
         }
+        return background(live, values);
+    }
+
+    /** The stage's sink that keeps every full-integration value. */
+    private static BbhnetStage.Sink fullValues(List<Double> values) {
+        return (ns, logit, integrated, ready) -> {
+            if (ready) {
+                values.add(integrated);
+            }
+        };
+    }
+
+    private static Background background(double liveS, List<Double> values) {
         double[] v = new double[values.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = values.get(i);
         }
-        return new Background(live, v);
+        return new Background(liveS, v);
     }
 
     private static void feed(BbhnetStage stage, StrainEvent ev, int ifo, long gps, int flags, float[] x, long seq) {

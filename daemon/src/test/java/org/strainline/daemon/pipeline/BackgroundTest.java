@@ -26,4 +26,12 @@ class BackgroundTest {
         assertEquals(3 / 100.0, r.far(3));
         Files.delete(f);
     }
+
+    @Test
+    void eachIfosBackgroundLiesBesideTheNetworksOne() {
+        java.nio.file.Path dir = java.nio.file.Paths.get("/repo/bbhnet/3");
+        assertEquals(dir.resolve("background-H1.json"), Background.aloneFile(dir.resolve("background.json"), "H1"));
+        assertEquals(dir.resolve("bg.json-L1.json"), Background.aloneFile(dir.resolve("bg.json.json"), "L1"), "only the last .json goes");
+        assertEquals(dir.resolve("bg-L1.json"), Background.aloneFile(dir.resolve("bg"), "L1"), "a name without .json is never its own partner");
+    }
 }

@@ -193,6 +193,58 @@ class BbhnetStageIT {
         }
     }
 
+    /**
+     * The background of H1 searched alone ({@code strainline background} writes it beside the
+     * network's) is the stage's own search of H1 with L1 absent: the same full-integration values,
+     * and a live time of the seconds searched.
+     */
+    @Test
+    void theBackgroundOfH1AloneIsTheStagesSearchOfH1WithL1Absent() throws Exception {
+        Path root = Files.createTempDirectory("strainline-bbhb");
+        try {
+            float[][][] x = strain(root);
+            ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
+            BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
+            BackgroundRun.Strain h1 = new BackgroundRun.Strain();
+            for (int g = 0; g < N; g++) {
+                h1.put(G + g, 0, x[0][g]);
+            }
+            List<Double> online = new ArrayList<>();
+            Background alone;
+            int warm;
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
+                alone = BackgroundRun.alone(card, engine, s, 4096, h1, 0);
+                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, (ns, logit, integrated, ready) -> {
+                    if (ready) {
+                        online.add(integrated);
+                    }
+                });
+                warm = stage.warmSeconds();
+                StrainRing ring = new StrainRing(4096, 64, 2);
+                ring.handleEventsWith(stage);
+                ring.start();
+                CleanedSecond sec = new CleanedSecond("H1", 4096);
+                for (int g = 0; g < N; g++) {
+                    sec.samples().put(0, x[0][g]);
+                    sec.set(G + g, 0, "deepclean");
+                    while (!ring.offer(sec, 0)) {
+                        Thread.sleep(1);
+                    }
+                }
+                ring.stop(60_000);   // what waits for L1 goes on alone at shutdown
+                assertEquals(N, stage.counter(BbhnetStage.Counter.SECONDS_ALONE));
+            }
+            assertEquals(N - warm + 1, alone.liveTimeS(), 1e-9, "live time: the seconds searched");
+            Background same = new Background(alone.liveTimeS(), online.stream().mapToDouble(Double::doubleValue).toArray());
+            for (double far : new double[] {1e-2, 3e-2, 1e-1}) {
+                assertEquals(same.threshold(far), alone.threshold(far), "threshold at FAR " + far);
+            }
+            assertEquals(same.far(Double.NEGATIVE_INFINITY), alone.far(Double.NEGATIVE_INFINITY), "as many values: " + online.size());
+        } finally {
+            delete(root);
+        }
+    }
+
     /** Past the warm-up, the stage's own work per second (join, resampling, PSD, whitening, integration) allocates nothing on its thread. */
     @Test
     void theStageAllocatesNothingPerSecondOnItsThread() throws Exception {
