@@ -71,7 +71,7 @@ public final class OnnxRuntimeEngine implements Engine {
                 card.name() + "/" + card.version() + " on ONNX Runtime runs " + graph.why());
         OrtSession s = null;
         try {
-            this.env = OrtEnvironment.getEnvironment();
+            this.env = OrtNative.environment();
             OrtSession.SessionOptions o = new OrtSession.SessionOptions();
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
