@@ -85,6 +85,19 @@ public final class Welch {
         return nperseg;
     }
 
+    /** Samples between the starts of consecutive segments: {@code nperseg - nperseg / 2}. */
+    public int step() {
+        return step;
+    }
+
+    public Average average() {
+        return average;
+    }
+
+    public int maxSegments() {
+        return maxSegments;
+    }
+
     /** Segments an input of {@code n} samples holds. */
     public int segments(int n) {
         return n < nperseg ? 0 : (n - nperseg) / step + 1;
@@ -120,7 +133,7 @@ public final class Welch {
     }
 
     /** The one-sided density of the segment {@code x[at .. at + nperseg)} (mean removed, Hann window) into {@code dst}. */
-    private void periodogram(double[] x, int at, double[] dst) {
+    void periodogram(double[] x, int at, double[] dst) {
         double mean = 0;
         for (int i = 0; i < nperseg; i++) {
             mean += x[at + i];

@@ -50,8 +50,10 @@ public final class Whitener {
         }
         this.highpass = highpassHz;
         this.firFft = new Fft(ntaps);
-        // a power of two: this FFT's radix-2 path runs ~1.35 x faster than a 2-3-5 length ~14 % shorter
-        this.conv = Integer.highestOneBit(length + ntaps - 2) << 1;
+        // The convolution is circular, of the span's own length (or the next 2-3-5 one): the kept
+        // outputs [2 pad, length) of the full convolution (length + ntaps - 1 samples) are the ones
+        // its wrap-around (full index j + conv) cannot reach, since conv >= length > length - 2 + ntaps - 2 pad.
+        this.conv = fastLength(Math.max(length, ntaps));
         this.convFft = new Fft(conv);
         this.fir = new double[ntaps];
         this.hann = new double[ntaps];
@@ -119,11 +121,14 @@ public final class Whitener {
         for (int i = 0; i < ntaps; i++) {
             fir[i] = s1[i] * hann[i];
         }
-        // its spectrum at the convolution size
-        java.util.Arrays.fill(hRe, 0);
-        java.util.Arrays.fill(hIm, 0);
-        System.arraycopy(fir, 0, hRe, 0, ntaps);
-        convFft.forward(hRe, hIm);
+        // its spectrum at the convolution size: a real transform, the upper half by symmetry
+        java.util.Arrays.fill(xRe, 0);
+        System.arraycopy(fir, 0, xRe, 0, ntaps);
+        convFft.realForward(xRe, hRe, hIm, s1, s2);
+        for (int k = conv / 2 + 1; k < conv; k++) {
+            hRe[k] = hRe[conv - k];
+            hIm[k] = -hIm[conv - k];
+        }
         ready = true;
     }
 

@@ -62,6 +62,88 @@ class SpectralTest {
         }
     }
 
+    /** Every radix's pass (4, 2, 3, 5, and the generic one for 7, 11, 97) against the DFT summed directly. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 12, 20, 30, 49, 77, 97, 128, 360, 1000})
+    void fftEqualsTheDirectDft(int n) {
+        Random r = new Random(n);
+        double[] re = new double[n];
+        double[] im = new double[n];
+        for (int i = 0; i < n; i++) {
+            re[i] = r.nextGaussian();
+            im[i] = r.nextGaussian();
+        }
+        double[] wantRe = new double[n];
+        double[] wantIm = new double[n];
+        for (int k = 0; k < n; k++) {
+            for (int t = 0; t < n; t++) {
+                double a = -2 * Math.PI * ((long) k * t % n) / n;
+                wantRe[k] += re[t] * Math.cos(a) - im[t] * Math.sin(a);
+                wantIm[k] += re[t] * Math.sin(a) + im[t] * Math.cos(a);
+            }
+        }
+        double[] gotRe = re.clone();
+        double[] gotIm = im.clone();
+        Fft f = new Fft(n);
+        f.forward(gotRe, gotIm);
+        for (int k = 0; k < n; k++) {
+            assertEquals(wantRe[k], gotRe[k], 1e-10 * n, n + ": re " + k);
+            assertEquals(wantIm[k], gotIm[k], 1e-10 * n, n + ": im " + k);
+        }
+        f.inverse(gotRe, gotIm);
+        for (int t = 0; t < n; t++) {
+            assertEquals(re[t], gotRe[t], 1e-12, n + ": round trip re " + t);
+            assertEquals(im[t], gotIm[t], 1e-12, n + ": round trip im " + t);
+        }
+    }
+
+    /**
+     * The real transforms (for even n one half-length complex FFT) equal the complex transform of
+     * the same signal: its first n/2 + 1 bins forward, and back from bins whose DC and Nyquist
+     * imaginary parts (which a real signal cannot have) are ignored, as numpy's irfft does.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 6, 10, 15, 1000, 2048, 5120, 8192})
+    void realTransformsEqualTheComplexTransform(int n) {
+        Random r = new Random(7 + n);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextGaussian();
+        }
+        Fft f = new Fft(n);
+        double[] re = x.clone();
+        double[] im = new double[n];
+        f.forward(re, im);
+        int h = n / 2 + 1;
+        double[] gotRe = new double[h];
+        double[] gotIm = new double[h];
+        f.realForward(x, gotRe, gotIm, new double[n], new double[n]);
+        for (int k = 0; k < h; k++) {
+            assertEquals(re[k], gotRe[k], 1e-10 * Math.sqrt(n), n + ": re " + k);
+            assertEquals(im[k], gotIm[k], 1e-10 * Math.sqrt(n), n + ": im " + k);
+        }
+        // arbitrary bins, with imaginary parts at DC and Nyquist that must not matter
+        double[] binRe = new double[h];
+        double[] binIm = new double[h];
+        for (int k = 0; k < h; k++) {
+            binRe[k] = r.nextGaussian();
+            binIm[k] = r.nextGaussian();
+        }
+        double[] fullRe = new double[n];
+        double[] fullIm = new double[n];
+        for (int k = 0; k < n; k++) {
+            int b = k < h ? k : n - k;
+            fullRe[k] = binRe[b];
+            fullIm[k] = (k == 0 || 2 * k == n) ? 0 : (k < h ? binIm[b] : -binIm[b]);
+        }
+        f.inverse(fullRe, fullIm);
+        double[] back = new double[n];
+        f.realInverse(binRe, binIm, back, new double[n], new double[n]);
+        for (int t = 0; t < n; t++) {
+            assertEquals(fullRe[t], back[t], 1e-12, n + ": sample " + t);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mean", "median"})
     void welchEqualsScipy(String avg) throws Exception {
@@ -282,6 +364,76 @@ class SpectralTest {
         assertTrue(perCall < segments / 8.0, perCall + " periodograms a call in steady state, " + segments + " without the cache");
         assertTrue(bytes < 1000, "allocated " + bytes + " bytes over " + calls + " calls");
     }
+    @Test
+    void theGridPsdIsWelchsMedianFromTheWindowsFirstGridPointBitForBitAtOnePeriodogramPerStep() {
+        // BBHnet's layout: 64 s at 2048 Hz in 2.5-s segments (grid step 1.25 s), the window moving 1 s a
+        // call; a reset (a new stream) at 160 s, and a window that jumps back and one that jumps ahead
+        int fs = 2048;
+        int window = 64 * fs;
+        int hist = window + 8 * fs;
+        Welch full = new Welch(5120, fs, Welch.Average.MEDIAN, 64);
+        GridPsd grid = new GridPsd(new Welch(5120, fs, Welch.Average.MEDIAN, 64));
+        double[] x = new double[hist];
+        double[] want = new double[full.bins()];
+        double[] got = new double[full.bins()];
+        Random r = new Random(12);
+        long samples = 0;
+        long before = 0;
+        long mxBytes = 0;
+        long bytes = -1;
+        double perCall = -1;
+        java.util.Set<Integer> counts = new java.util.TreeSet<>();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int sec = 0; sec < 200; sec++) {
+            if (sec == 160) {
+                grid.reset();
+                samples = 0;
+                java.util.Arrays.fill(x, 0);
+            }
+            System.arraycopy(x, fs, x, 0, hist - fs);
+            double amp = 1 + 0.5 * Math.sin(sec / 7.0);
+            for (int i = hist - fs; i < hist; i++) {
+                x[i] = amp * r.nextGaussian();
+            }
+            samples += fs;
+            if (samples < window + 4 * fs) {
+                continue;
+            }
+            if (sec == 100) {
+                before = grid.periodograms();
+                mxBytes = mx.getCurrentThreadAllocatedBytes();
+            }
+            // the window ends 0 s behind the stream; at 120 s it looks 3 s back, at 130 s it ends 2.5 s back
+            int back = sec == 120 ? 3 * fs : sec == 130 ? 5 * fs / 2 : 0;
+            int from = hist - window - back;
+            long absFrom = samples - window - back;
+            int skip = (int) (Math.floorMod(-absFrom, 2560L));   // to the window's first grid point
+            int m = grid.update(x, from, window, absFrom, got);
+            full.psd(x, from + skip, window - skip, want);
+            if (m != full.segments(window - skip)) {   // no message built per call: the loop is measured
+                assertEquals(full.segments(window - skip), m, "second " + sec);
+            }
+            counts.add(m);
+            for (int k = 0; k < want.length; k++) {
+                if (Double.compare(want[k], got[k]) != 0) {   // no message built per bin: the loop is measured
+                    assertEquals(want[k], got[k], 0.0, "second " + sec + ", bin " + k);
+                }
+            }
+            if (sec == 119) {
+                bytes = mx.getCurrentThreadAllocatedBytes() - mxBytes;
+                perCall = (grid.periodograms() - before) / 20.0;
+            }
+        }
+        assertEquals(java.util.Set.of(49, 50), counts, "a 64-s window holds 49 or 50 grid segments");
+        assertEquals(0.8, perCall, 0.051, "periodograms a call in steady state: one per 1.25-s step");
+        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 20 calls");
+    }
+
+    @Test
+    void aGridPsdTakesOnlyAMedian() {
+        assertThrows(IllegalArgumentException.class, () -> new GridPsd(new Welch(256, 256, Welch.Average.MEAN, 8)));
+    }
+
     @Test
     void theStreamingAsdRatioEqualsTheFullOneBitForBit() {
         // the DeepClean gate's layout: 8 s at 4096 Hz in 1-s segments, growing from 2 s, then sliding 1 s a call

@@ -11,13 +11,15 @@ import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.EngineException;
 import org.strainline.daemon.engine.ModelCard;
 import org.strainline.kernels.Resampler;
+import org.strainline.kernels.GridPsd;
 import org.strainline.kernels.Welch;
 import org.strainline.kernels.Whitener;
 
 /**
  * BBHnet over H1 and L1: joins the two IFOs' seconds of (cleaned) strain by GPS time, resamples
  * them to the model's rate (2048 Hz), keeps a median-Welch PSD of the last 64 s of each up to date
- * (2.5-s segments), and, once a full PSD span of contiguous usable data exists, runs the model on
+ * (2.5-s segments on the stream's fixed 1.25-s grid, each computed once, the median kept sorted:
+ * {@link GridPsd}), and, once a full PSD span of contiguous usable data exists, runs the model on
  * {@code inferenceRate} windows per second, each whitened like the training windows (its own span
  * plus half the filter length either side; {@link Whitener}), and integrates the outputs with a
  * boxcar over {@code integrationS}. Each window gives one value of the detection statistic, timed
@@ -126,9 +128,10 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final double[][] hist = new double[2][];
     private final double[] block;
     private final double[] inputScratch;
-    private final Welch[] welch = new Welch[2];   // per IFO: each keeps its stream's segment periodograms
+    private final GridPsd[] welch = new GridPsd[2];   // per IFO: each keeps its stream's segment periodograms, sorted per bin
     private final double[][] psd = new double[2][];
     private final Whitener whitener;
+    private final double psdDf;
     private final double[] white;
     private final double[] white2;
     private final double[] integ;
@@ -185,13 +188,11 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         }
         this.block = new double[fs];
         this.inputScratch = new double[inputRateHz];
-        // the window moves fs samples a second and its segments step seg - seg/2: periodograms of segments
-        // starting on the grid of their greatest common divisor are computed once and reused while in the window
         int maxSegments = psdSamples / (seg / 2) + 1;
-        int grid = gcd(fs, seg - seg / 2);
         for (int i = 0; i < 2; i++) {
-            welch[i] = new Welch(seg, fs, Welch.Average.MEDIAN, maxSegments).cacheSegments(grid, psdSamples / grid + maxSegments + 1);
+            welch[i] = new GridPsd(new Welch(seg, fs, Welch.Average.MEDIAN, maxSegments));
         }
+        this.psdDf = (double) fs / seg;
         this.whitener = new Whitener(fs, span, fdur, card.number("whitening.highpass_hz"));
         this.white = new double[whitener.outputLength()];
         this.white2 = new double[whitener.outputLength()];
@@ -353,7 +354,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     /** Restarts IFO {@code i}'s stream: its resampler, its PSD's segment cache, its contiguity. */
     private void restart(int i) {
         resamplers[i].reset();
-        welch[i].resetStream();
+        welch[i].reset();
         contiguous[i] = 0;
     }
 
@@ -431,8 +432,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 }
                 continue;
             }
-            welch[i].psdStream(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
-            whitener.setPsd(psd[i], psd[i].length, welch[i].df());
+            welch[i].update(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
+            whitener.setPsd(psd[i], psd[i].length, psdDf);
             // two windows per pair of transforms (the second rides in the imaginary part)
             for (int b = 0; b < batch; b += 2) {
                 int from = histLen - pad - (batch - 1 - b) * stride - k - pad;
@@ -478,9 +479,5 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         for (int j = 0; j < k; j++) {
             in.put(base + j, (float) w[j]);
         }
-    }
-
-    private static int gcd(int a, int b) {
-        return b == 0 ? a : gcd(b, a % b);
     }
 }
