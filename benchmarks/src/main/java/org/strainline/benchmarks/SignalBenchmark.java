@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.strainline.kernels.OverlapAggregator;
 import org.strainline.kernels.Resampler;
 import org.strainline.kernels.Sos;
+import org.strainline.kernels.StreamResampler;
 import org.strainline.kernels.Welch;
 import org.strainline.kernels.Whitener;
 import org.strainline.kernels.ZeroPhaseBandpass;
@@ -39,6 +40,8 @@ public class SignalBenchmark {
     private Resampler to4096;
     private Resampler to2048;
     private Resampler witness;
+    private StreamResampler to4096TwoStage;
+    private StreamResampler witnessTwoStage;
     private ByteBuffer strain;
     private ByteBuffer witnessIn;
     private FloatBuffer out;
@@ -59,6 +62,8 @@ public class SignalBenchmark {
         to4096 = new Resampler(16384, 4096, 16384);
         to2048 = new Resampler(16384, 2048, 16384);
         witness = new Resampler(512, 4096, 512);
+        to4096TwoStage = StreamResampler.of(16384, 4096, 16384);
+        witnessTwoStage = StreamResampler.of(512, 4096, 512);
         strain = ByteBuffer.allocateDirect(8 * 16384).order(ByteOrder.nativeOrder());
         for (int i = 0; i < 16384; i++) {
             strain.putDouble(8 * i, r.nextGaussian());
@@ -106,6 +111,19 @@ public class SignalBenchmark {
     @Benchmark
     public FloatBuffer resampleWitness512To4096() {
         witness.process(witnessIn, 0, 512, out, 0);
+        return out;
+    }
+
+    /** What the pipeline runs: {@link StreamResampler#of}, two stages. */
+    @Benchmark
+    public FloatBuffer resampleStrainTo4096TwoStage() {
+        to4096TwoStage.process(strain, 0, 16384, out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public FloatBuffer resampleWitness512To4096TwoStage() {
+        witnessTwoStage.process(witnessIn, 0, 512, out, 0);
         return out;
     }
 

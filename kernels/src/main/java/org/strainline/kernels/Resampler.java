@@ -28,7 +28,7 @@ import java.nio.FloatBuffer;
  *
  * <p>Allocation free. Owned by one thread.
  */
-public final class Resampler {
+public final class Resampler implements StreamResampler {
     /** Pass band edge as a fraction of the lower Nyquist frequency. */
     public static final double PASSBAND = 0.9;
     /** Design stop-band attenuation. */
@@ -120,10 +120,12 @@ public final class Resampler {
         return b == 0 ? a : gcd(b, a % b);
     }
 
+    @Override
     public int inRateHz() {
         return inRate;
     }
 
+    @Override
     public int outRateHz() {
         return outRate;
     }
@@ -142,16 +144,14 @@ public final class Resampler {
     }
 
     /** The added latency in output samples: the group delay. */
+    @Override
     public int delaySamples() {
         return delay;
     }
 
-    /** The added latency in seconds. */
-    public double delaySeconds() {
-        return (double) delay / outRate;
-    }
 
     /** Forgets the past: the stream starts again as if preceded by zeros. */
+    @Override
     public void reset() {
         java.util.Arrays.fill(work, 0);
         inTotal = 0;
@@ -159,6 +159,7 @@ public final class Resampler {
     }
 
     /** How many outputs the next {@code n} inputs will give. */
+    @Override
     public int outputsFor(int n) {
         long reach = inTotal + n;   // inputs 0 .. reach-1 known after the call
         long lastM = Math.floorDiv(reach * up - 1, down);   // the largest m with m*down/up < reach
@@ -264,13 +265,9 @@ public final class Resampler {
      * Resamples {@code n} float64 samples of {@code in} (native order, absolute sample index
      * {@code inIndex}) into {@code out} from {@code outIndex} as float32; returns the number written.
      */
+    @Override
     public int process(ByteBuffer in, int inIndex, int n, FloatBuffer out, int outIndex) {
-        take(n);
-        for (int i = 0; i < n; i++) {
-            work[history + i] = in.getDouble((inIndex + i) << 3);
-        }
-        int count = outputsFor(n);
-        outputs(count, inTotal);
+        int count = run(in, inIndex, n);
         for (int k = 0; k < count; k++) {
             out.put(outIndex + k, (float) acc[k]);
         }
@@ -278,14 +275,48 @@ public final class Resampler {
         return count;
     }
 
+    /** As {@link #process(ByteBuffer, int, int, FloatBuffer, int)}, into float64 {@code out[outOff ..]}. */
+    public int process(ByteBuffer in, int inIndex, int n, double[] out, int outOff) {
+        int count = run(in, inIndex, n);
+        System.arraycopy(acc, 0, out, outOff, count);
+        finish(n, count);
+        return count;
+    }
+
     /** Resamples {@code in[inOff .. inOff + n)} into {@code out} from {@code outOff}; returns the number written. */
+    @Override
     public int process(double[] in, int inOff, int n, double[] out, int outOff) {
+        int count = run(in, inOff, n);
+        System.arraycopy(acc, 0, out, outOff, count);
+        finish(n, count);
+        return count;
+    }
+
+    /** As {@link #process(double[], int, int, double[], int)}, into float32 {@code out} from {@code outIndex}. */
+    public int process(double[] in, int inOff, int n, FloatBuffer out, int outIndex) {
+        int count = run(in, inOff, n);
+        for (int k = 0; k < count; k++) {
+            out.put(outIndex + k, (float) acc[k]);
+        }
+        finish(n, count);
+        return count;
+    }
+
+    private int run(ByteBuffer in, int inIndex, int n) {
+        take(n);
+        for (int i = 0; i < n; i++) {
+            work[history + i] = in.getDouble((inIndex + i) << 3);
+        }
+        int count = outputsFor(n);
+        outputs(count, inTotal);
+        return count;
+    }
+
+    private int run(double[] in, int inOff, int n) {
         take(n);
         System.arraycopy(in, inOff, work, history, n);
         int count = outputsFor(n);
         outputs(count, inTotal);
-        System.arraycopy(acc, 0, out, outOff, count);
-        finish(n, count);
         return count;
     }
 

@@ -18,7 +18,7 @@ import org.strainline.daemon.Npy;
 import org.strainline.gwf.ChannelName;
 import org.strainline.gwf.FrameDecoder;
 import org.strainline.gwf.GwfException;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         description = {
             "Export channels of [start, start + duration) from the 1-s frame files under --from into a .npy array of",
             "shape (channels, samples), in the order given. With --rate every channel goes through the daemon's",
-            "resampler (Resampler: Kaiser polyphase FIR, its group delay kept, warmed up on the second before the",
+            "resampler (StreamResampler.of: Kaiser polyphase FIR in one or two stages, its group delay kept, warmed up on the second before the",
             "start where there is one); without it every channel must have the same rate."})
 final class FrameExportCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("([a-zA-Z0-9_:-]+)-([0-9]{10})-1\\.gwf");
@@ -88,7 +88,7 @@ final class FrameExportCommand implements Callable<Integer> {
             names[i] = ChannelName.of(channels.get(i));
         }
         FrameDecoder dec = new FrameDecoder();
-        Resampler[] rs = new Resampler[c];
+        StreamResampler[] rs = new StreamResampler[c];
         int[] nativeRate = new int[c];
         double[][] out = null;
         double[] tmp = new double[1 << 20];
@@ -116,7 +116,7 @@ final class FrameExportCommand implements Callable<Integer> {
                 if (nativeRate[i] == 0) {
                     nativeRate[i] = x.length;
                     if (rate != null) {
-                        rs[i] = new Resampler(x.length, rate, x.length);
+                        rs[i] = StreamResampler.of(x.length, rate, x.length);
                     }
                 } else if (nativeRate[i] != x.length) {
                     throw new IOException("channel '" + channels.get(i) + "' has " + x.length + " samples at GPS " + g

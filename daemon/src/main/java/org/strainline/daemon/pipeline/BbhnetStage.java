@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 import org.strainline.daemon.engine.Engine;
 import org.strainline.daemon.engine.EngineException;
 import org.strainline.daemon.engine.ModelCard;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 import org.strainline.kernels.GridPsd;
 import org.strainline.kernels.Welch;
 import org.strainline.kernels.Whitener;
@@ -124,7 +124,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final int batch;
     private final int psdSamples;
     private final int histLen;
-    private final Resampler[] resamplers = new Resampler[2];
+    private final StreamResampler[] resamplers = new StreamResampler[2];
     private final double[][] hist = new double[2][];
     private final double[] block;
     private final double[] inputScratch;
@@ -182,7 +182,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         int seg = (int) Math.round(card.number("whitening.psd_segment_s") * fs);
         this.histLen = psdSamples + span + fs;
         for (int i = 0; i < 2; i++) {
-            resamplers[i] = new Resampler(inputRateHz, fs, inputRateHz);
+            resamplers[i] = StreamResampler.of(inputRateHz, fs, inputRateHz);
             hist[i] = new double[histLen];
             psd[i] = new double[seg / 2 + 1];
         }
@@ -208,7 +208,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                     + (double) k / fs + "-s window, got " + Arrays.toString(where));
         }
         this.eventOffsetNs = Math.round(((double) k / fs - (where[0] + where[1]) / 2 + (nInt - 1) * (double) stride / fs / 2) * 1e9);
-        Resampler probe = new Resampler(inputRateHz, fs, inputRateHz);
+        StreamResampler probe = StreamResampler.of(inputRateHz, fs, inputRateHz);
         this.delayNs = Math.round((s.inputDelayS() + probe.delaySeconds()) * 1e9);
         this.joinSeconds = s.joinSeconds();
         this.joinBudgetNs = Math.round(s.joinBudgetS() * 1e9);

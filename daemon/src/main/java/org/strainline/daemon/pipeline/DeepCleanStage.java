@@ -11,7 +11,7 @@ import org.strainline.daemon.engine.EngineException;
 import org.strainline.daemon.engine.ModelCard;
 import org.strainline.kernels.AsdRatio;
 import org.strainline.kernels.OverlapAggregator;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 import org.strainline.kernels.SnapshotState;
 import org.strainline.kernels.Sos;
 import org.strainline.kernels.StandardScaler;
@@ -88,8 +88,8 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final int lagS;
     private final int strainSlot;
     private final int[] witnessSlot;
-    private final Resampler strainResampler;
-    private final Resampler[] witnessResamplers;
+    private final StreamResampler strainResampler;
+    private final StreamResampler[] witnessResamplers;
     private final StandardScaler scaler;
     private final float strainMean;
     private final float strainStd;
@@ -157,7 +157,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         }
         int k = card.kernelSamples();
         this.witnessSlot = new int[channels];
-        this.witnessResamplers = new Resampler[channels];
+        this.witnessResamplers = new StreamResampler[channels];
         for (int i = 0; i < channels; i++) {
             String name = card.channels().get(i);
             witnessSlot[i] = spec.channelIndex(name);
@@ -166,10 +166,10 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
                         + " is not among the ingest channels");
             }
             int rate = spec.channel(witnessSlot[i]).rateHz();
-            witnessResamplers[i] = new Resampler(rate, fs, rate);
+            witnessResamplers[i] = StreamResampler.of(rate, fs, rate);
         }
         int strainRate = spec.channel(strainSlot).rateHz();
-        this.strainResampler = new Resampler(strainRate, fs, strainRate);
+        this.strainResampler = StreamResampler.of(strainRate, fs, strainRate);
         this.scaler = new StandardScaler(card.numbers("scaling.witness_mean"), card.numbers("scaling.witness_std"));
         this.strainMean = (float) card.number("scaling.strain_mean");
         this.strainStd = (float) card.number("scaling.strain_std");
@@ -363,7 +363,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         aggregator.reset();
         bandpass.reset();
         strainResampler.reset();
-        for (Resampler r : witnessResamplers) {
+        for (StreamResampler r : witnessResamplers) {
             r.reset();
         }
         java.util.Arrays.fill(gateRaw, 0);

@@ -12,7 +12,7 @@ import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.StrainQueue;
 import org.strainline.gwf.Frame;
 import org.strainline.gwf.GwfReader;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 import org.strainline.shm.StreamSpec;
 
 /**
@@ -172,7 +172,7 @@ public final class Published {
         if (in == 0) {
             throw new IOException(stream.name() + ": no channel " + channel);
         }
-        Resampler rs = new Resampler(in, rate, in);
+        StreamResampler rs = StreamResampler.of(in, rate, in);
         double[] x = new double[duration * rate];
         double[] zeros = new double[in];
         for (int g = 0; g < duration; g++) {

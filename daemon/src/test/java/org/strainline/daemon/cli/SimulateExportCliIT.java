@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.strainline.gwf.Frame;
 import org.strainline.gwf.GwfReader;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 
 /** {@code strainline simulate} then {@code strainline frame export}, as processes, checked against the frames themselves. */
 class SimulateExportCliIT {
@@ -41,7 +41,7 @@ class SimulateExportCliIT {
             assertEquals(0, (10 + header.length()) % 64, "64-byte aligned header");
             ByteBuffer data = ByteBuffer.wrap(b, 10 + header.length(), b.length - 10 - header.length()).slice().order(ByteOrder.LITTLE_ENDIAN);
             // the same numbers from the frames and the resampler, warmed up on the second before
-            Resampler r = new Resampler(16384, 4096, 16384);
+            StreamResampler r = StreamResampler.of(16384, 4096, 16384);
             double[] y = new double[4096];
             for (long g = 1400000000L; g <= 1400000003L; g++) {
                 Frame f = GwfReader.read(root.resolve("kafka/H1/H-H1_llhoft-" + g + "-1.gwf")).frames().get(0);

@@ -18,7 +18,7 @@ import org.strainline.daemon.engine.OnnxRuntimeEngine;
 import org.strainline.daemon.sim.Injection;
 import org.strainline.daemon.sim.Simulator;
 import org.strainline.gwf.GwfReader;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 
 /**
  * BBHnet over simulated H1 + L1 with two injections (real frames, the committed bbhnet model in
@@ -45,7 +45,7 @@ class BbhnetStageIT {
         double[] y = new double[4096];
         for (int i = 0; i < 2; i++) {
             String ifo = i == 0 ? "H1" : "L1";
-            Resampler rs = new Resampler(16384, 4096, 16384);
+            StreamResampler rs = StreamResampler.of(16384, 4096, 16384);
             for (int g = 0; g < N; g++) {
                 double[] x = GwfReader.read(root.resolve("d/kafka/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_llhoft-" + (G + g) + "-1.gwf"))
                         .frames().get(0).channel(ifo + ":GDS-CALIB_STRAIN").data().toDoubles();

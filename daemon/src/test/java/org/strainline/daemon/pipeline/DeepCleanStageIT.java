@@ -18,7 +18,7 @@ import org.strainline.daemon.engine.OnnxRuntimeEngine;
 import org.strainline.daemon.sim.Simulator;
 import org.strainline.gwf.Frame;
 import org.strainline.gwf.GwfReader;
-import org.strainline.kernels.Resampler;
+import org.strainline.kernels.StreamResampler;
 import org.strainline.kernels.Welch;
 import org.strainline.shm.ChannelSpec;
 import org.strainline.shm.IfoSpec;
@@ -111,7 +111,7 @@ class DeepCleanStageIT {
             }
             assertTrue((outs.get(30).flags() & CleanedSecond.NOT_READY) != 0, "the input's not-ready flag is carried");
             // the raw strain through the same resampler, from the frames
-            Resampler r = new Resampler(16384, 4096, 16384);
+            StreamResampler r = StreamResampler.of(16384, 4096, 16384);
             double[] raw = new double[N * 4096];
             double[] cleaned = new double[N * 4096];
             for (int g = 0; g < N; g++) {
