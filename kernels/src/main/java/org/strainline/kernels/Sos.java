@@ -256,6 +256,19 @@ public final class Sos {
      * state scaled to its first sample. {@code n} must exceed the pad length.
      */
     public void filtfilt(double[] x, int from, int n, double[] y, int yFrom, Work w) {
+        filtfilt(x, from, n, y, yFrom, w, 0);
+    }
+
+    /**
+     * As {@link #filtfilt(double[], int, int, double[], int, Work)}, for the outputs from
+     * {@code keepFrom} on only ({@code y[yFrom .. yFrom + n - keepFrom)}): the backward pass, which
+     * runs from the end, stops there. The kept outputs are the same to the bit; the work is one
+     * forward pass and the backward pass's share.
+     */
+    public void filtfilt(double[] x, int from, int n, double[] y, int yFrom, Work w, int keepFrom) {
+        if (keepFrom < 0 || keepFrom >= n) {
+            throw new IllegalArgumentException("keep from " + keepFrom + " of " + n + " samples");
+        }
         int pad = padLength();
         if (n <= pad) {
             throw new IllegalArgumentException("zero-phase filtering needs more than " + pad + " samples, got " + n);
@@ -281,8 +294,8 @@ public final class Sos {
         for (int i = 0; i < st.length; i++) {
             st[i] *= y0;
         }
-        filter(e, len - 1, -1, -1, st);
-        System.arraycopy(e, pad, y, yFrom, n);
+        filter(e, len - 1, pad + keepFrom - 1, -1, st);
+        System.arraycopy(e, pad + keepFrom, y, yFrom, n - keepFrom);
     }
 
     /** |H(f)| of the cascade at {@code fHz} for sample rate {@code fsHz}. */

@@ -155,16 +155,17 @@ public final class ZeroPhaseBandpass {
             span[i] *= ramp[i];
             span[total - 1 - i] *= ramp[i];
         }
-        sos.filtfilt(span, 0, total, filtered, 0, work);
+        // only the block and what follows it is kept: the backward pass stops at the block
+        sos.filtfilt(span, 0, total, filtered, 0, work, history);
         for (int i = 0; i < block; i++) {
-            double y = filtered[history + i];
+            double y = filtered[i];
             if (i < join && haveAhead) {
                 y = ahead[i] + joinRamp[i] * (y - ahead[i]);
             }
             out.put(outOffset + i, (float) y);
         }
         for (int i = 0; i < join; i++) {
-            ahead[i] = filtered[history + block + i];
+            ahead[i] = filtered[block + i];
         }
         haveAhead = join > 0;
     }

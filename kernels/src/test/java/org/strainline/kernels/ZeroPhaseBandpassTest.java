@@ -44,6 +44,22 @@ class ZeroPhaseBandpassTest {
         }
     }
 
+    /** Keeping only the outputs from some sample on (the backward pass stopped there) gives those outputs to the bit. */
+    @Test
+    void filtfiltOfTheTailOnlyIsTheTailOfTheFullFiltfiltToTheBit() throws Exception {
+        Sos sos = Sos.butterBandpass(8, 58, 62, FS);
+        double[] x = Npy.read("bandpass_x");
+        double[] full = new double[x.length];
+        sos.filtfilt(x, 0, x.length, full, 0, sos.work(x.length));
+        for (int keep : new int[] {0, 1, 1000, x.length / 2, x.length - 1}) {
+            double[] tail = new double[x.length - keep];
+            sos.filtfilt(x, 0, x.length, tail, 0, sos.work(x.length), keep);
+            for (int i = 0; i < tail.length; i++) {
+                assertEquals(full[keep + i], tail[i], 0.0, "keeping from " + keep + ": sample " + (keep + i));
+            }
+        }
+    }
+
     /**
      * The sections run as a wavefront (section k on sample i while k + 1 is on i - 1) give, to the
      * bit, what one section after the other over the whole block gives, forwards and backwards,
