@@ -109,6 +109,8 @@ public final class Daemon implements AutoCloseable {
                         "frame file written (mtime) -> cleaned second in the strain queue");
                 Metrics.Latency ringToStrain = metrics.latency("deepclean_stage", label,
                         "second on the ingest ring -> cleaned second in the strain queue");
+                Metrics.Latency fileToStage = metrics.latency("second_taken", label,
+                        "frame file written (mtime) -> DeepClean takes the second off the ingest ring (detection, decoding, assembly)");
                 DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                 published.put(ifo.ifo(), newest);
@@ -145,6 +147,7 @@ public final class Daemon implements AutoCloseable {
                 DeepCleanSwitch stage = new DeepCleanSwitch(ifo.ifo(), production,
                         s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files, order), canary, canarySink,
                         this::retire);
+                stage.onTaken(fileToStage::record);
                 stages.put(ifo.ifo(), stage);
                 offered.put(ifo.ifo() + "/production", card.version());
                 if (newest[0] != Long.MIN_VALUE) {
@@ -522,7 +525,8 @@ public final class Daemon implements AutoCloseable {
      */
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
                          Metrics.Latency ringToStrain, CleanedFrames files, int order) {
-        if (s.gpsS() > newest[0]) {
+        boolean fresh = s.gpsS() > newest[0];
+        if (fresh) {
             if (config.publish().dataClock()) {
                 awaitTurn(order, s.gpsS());
             }
@@ -532,17 +536,18 @@ public final class Daemon implements AutoCloseable {
             if (config.publish().dataClock() && appended.get(order) != Long.MAX_VALUE) {
                 appended.set(order, s.gpsS());
             }
-            if (files != null) {
-                files.write(s);
-            }
             ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
             if (s.fileMtimeUnixNs() > 0) {
                 fileToStrain.record(nowNs - s.fileMtimeUnixNs());
             }
         }
+        // BBHnet first: the alert path does not wait for the cleaned frame file
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
             LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
                     + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
+        }
+        if (fresh && files != null) {
+            files.write(s);
         }
     }
 

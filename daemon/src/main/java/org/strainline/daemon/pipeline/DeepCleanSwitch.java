@@ -28,6 +28,7 @@ import org.strainline.shm.FrameEvent;
  * <p>Owned by the ring's consumer thread, but for {@link #offer}, which any thread may call.
  */
 public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
+    private volatile java.util.function.LongConsumer taken;
     private static final System.Logger LOG = System.getLogger(DeepCleanSwitch.class.getName());
 
     /** What a stage is for. */
@@ -90,6 +91,10 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        java.util.function.LongConsumer t = taken;
+        if (t != null && e.fileMtimeUnixNs() > 0) {
+            t.accept(System.currentTimeMillis() * 1_000_000L - e.fileMtimeUnixNs());
+        }
         for (Role r : ROLES) {
             DeepCleanStage o = offered.getAndSet(r.ordinal(), null);
             if (o != null) {
@@ -162,6 +167,11 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
 
     private static String name(DeepCleanStage s) {
         return s == null ? "none" : s.card().name() + "/" + s.card().version();
+    }
+
+    /** Receives, for each second taken off the ring, the time since its frame files were written (ns, wall clock). */
+    public void onTaken(java.util.function.LongConsumer taken) {
+        this.taken = taken;
     }
 
     /** At shutdown: the production and canary stages hand on their seconds in flight; a warming stage is retired. */

@@ -245,6 +245,68 @@ class BbhnetStageIT {
         }
     }
 
+    /**
+     * The network background with time slides: shift 0 is the stage's own network search of the
+     * two IFOs through the ring; shift k searches H1 second g with L1 second g + k, which is the
+     * unshifted search of H1 beside an L1 relabelled k seconds earlier; the shifts' values and
+     * live times add up, each shift's live time being the seconds it searched.
+     */
+    @Test
+    void theSlidBackgroundIsTheStagesNetworkSearchWithL1Shifted() throws Exception {
+        Path root = Files.createTempDirectory("strainline-bbhs");
+        try {
+            float[][][] x = strain(root);
+            ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
+            BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
+            int shift = 7;
+            BackgroundRun.Strain h1 = new BackgroundRun.Strain();
+            BackgroundRun.Strain l1 = new BackgroundRun.Strain();
+            BackgroundRun.Strain l1Earlier = new BackgroundRun.Strain();
+            for (int g = 0; g < N; g++) {
+                h1.put(G + g, 0, x[0][g]);
+                l1.put(G + g, 0, x[1][g]);
+                l1Earlier.put(G + g - shift, 0, x[1][g]);
+            }
+            List<Double> online = new ArrayList<>();
+            List<long[]> progress = new ArrayList<>();
+            Background zero;
+            Background slid;
+            Background relabelled;
+            Background both;
+            int warm;
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
+                zero = BackgroundRun.run(card, engine, s, 4096, h1, l1, new int[] {0}, (k, n) -> progress.add(new long[] {k, n}));
+                slid = BackgroundRun.run(card, engine, s, 4096, h1, l1, new int[] {shift}, (k, n) -> progress.add(new long[] {k, n}));
+                relabelled = BackgroundRun.run(card, engine, s, 4096, h1, l1Earlier, new int[] {0}, (k, n) -> { });
+                both = BackgroundRun.run(card, engine, s, 4096, h1, l1, new int[] {0, shift}, (k, n) -> { });
+                BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, (ns, logit, integrated, ready) -> {
+                    if (ready) {
+                        online.add(integrated);
+                    }
+                });
+                warm = stage.warmSeconds();
+                feed(stage, x, g -> 0);
+                assertEquals(0, stage.counter(BbhnetStage.Counter.SECONDS_ALONE), "the network search, both IFOs every second");
+            }
+            assertEquals(N - warm + 1, zero.liveTimeS(), 1e-9, "shift 0: every second from the PSD span on");
+            assertEquals(N - shift - warm + 1, slid.liveTimeS(), 1e-9, "shift " + shift + ": the seconds H1 and slid L1 share");
+            assertEquals(List.of(0L, (long) (N - warm + 1)), List.of(progress.get(0)[0], progress.get(0)[1]));
+            assertEquals(List.of((long) shift, (long) (N - shift - warm + 1)), List.of(progress.get(1)[0], progress.get(1)[1]));
+            Background network = new Background(zero.liveTimeS(), online.stream().mapToDouble(Double::doubleValue).toArray());
+            for (double far : new double[] {1e-2, 3e-2, 1e-1}) {
+                assertEquals(network.threshold(far), zero.threshold(far), "shift 0 against the stage: threshold at FAR " + far);
+                assertEquals(relabelled.threshold(far), slid.threshold(far), "shift " + shift + " against L1 relabelled: FAR " + far);
+            }
+            assertEquals(network.far(Double.NEGATIVE_INFINITY), zero.far(Double.NEGATIVE_INFINITY), "as many values: " + online.size());
+            assertEquals(zero.liveTimeS() + slid.liveTimeS(), both.liveTimeS(), 1e-9, "the shifts' live times add up");
+            double inBoth = both.far(Double.NEGATIVE_INFINITY) * both.liveTimeS();
+            double apart = zero.far(Double.NEGATIVE_INFINITY) * zero.liveTimeS() + slid.far(Double.NEGATIVE_INFINITY) * slid.liveTimeS();
+            assertEquals(apart, inBoth, 1e-6, "the shifts' values add up");
+        } finally {
+            delete(root);
+        }
+    }
+
     /** Past the warm-up, the stage's own work per second (join, resampling, PSD, whitening, integration) allocates nothing on its thread. */
     @Test
     void theStageAllocatesNothingPerSecondOnItsThread() throws Exception {
