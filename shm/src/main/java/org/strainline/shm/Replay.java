@@ -31,7 +31,10 @@ import org.strainline.gwf.Vect;
  * Replays recorded frame files into shared-memory-style stream directories, as the field's
  * writers fill them: one 1-s file per stream per GPS second, written under a temporary name and
  * renamed into place, paced by GPS time (real time, N times faster, or as fast as possible), with
- * files older than the retention window deleted like the real partitions do.
+ * files older than the retention window deleted like the real partitions do. Each file's
+ * modification time is set to the moment it was written, to the nanosecond (the kernel's own
+ * stamp comes from its coarse clock, which on a 250 Hz kernel runs 4-8 ms behind), so latencies
+ * measured from it are the pipeline's.
  *
  * <p>Input: every {@code {prefix}-{GPS}-{duration}.gwf} under {@code from}. Files in
  * subdirectories keep their relative directory under {@code to} (a tree made by {@code simulate},
@@ -351,6 +354,10 @@ public final class Replay {
         }
         Path tmp = o.dir.resolve("." + target.getFileName() + ".tmp");
         Files.write(tmp, bytes);
+        // the file's time is when it was written, to the nanosecond: the kernel stamps a write with its
+        // coarse clock (a tick or more behind: 4-8 ms on a 250 Hz kernel), which would count in every
+        // latency measured from the file's time
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         sum.filesWritten++;
         o.written.addLast(outGps);

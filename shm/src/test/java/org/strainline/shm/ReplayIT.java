@@ -74,6 +74,38 @@ class ReplayIT {
                 Files.readAllBytes(out.resolve("kafka/H1/H-H1_llhoft-1400000001-1.gwf")));
     }
 
+    /**
+     * Each file's modification time is the moment it was written, to well under a millisecond: not
+     * the kernel's coarse clock, which stamps a write with the last tick (on a 250 Hz kernel 4-8 ms
+     * before it) and gives every file written within one tick the same time.
+     */
+    @Test
+    void eachFilesTimeIsWhenItWasWrittenNotTheKernelsLastTick() throws Exception {
+        Path k = Files.createDirectories(src.resolve("kafka/H1"));
+        for (long g = G; g < G + 20; g++) {
+            TestStreams.write(k, TestStreams.STRAIN_PREFIX, ts.strainFrame(g, 3));
+        }
+        long before = instantNs();
+        replay(src, Double.POSITIVE_INFINITY, false, 0);
+        long after = instantNs();
+        java.util.Set<Long> times = new java.util.TreeSet<>();
+        long previous = before;
+        for (String name : names(out.resolve("kafka/H1"))) {
+            long t = Files.getLastModifiedTime(out.resolve("kafka/H1").resolve(name)).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+            assertTrue(t >= previous - 100_000 && t <= after,
+                    name + ": modified at " + t + ", " + (previous - t) / 1e6 + " ms before the replay started or the file before it was written ("
+                            + "the replay ran from " + before + " to " + after + ")");
+            previous = t;
+            times.add(t);
+        }
+        assertEquals(20, times.size(), "twenty files written one after another, twenty times");
+    }
+
+    private static long instantNs() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
     @Test
     void flatFilesGoToKafkaOrLldetcharByTheirTag() throws Exception {
         TestStreams.write(src, TestStreams.STRAIN_PREFIX, ts.strainFrame(G, 3));
