@@ -83,6 +83,13 @@ class ResamplerTest {
     void theStatedDelayIsTheDelayOfASine(int in, int out, int delay) {
         Resampler rs = new Resampler(in, out, in);
         assertEquals(delay, rs.delaySamples());
+        assertASineComesOutDelayedBy(rs, delay);
+    }
+
+    /** Four seconds of a 37.5 Hz sine through {@code rs}: the last two are the sine, {@code delay} output samples late. */
+    static void assertASineComesOutDelayedBy(StreamResampler rs, int delay) {
+        int in = rs.inRateHz();
+        int out = rs.outRateHz();
         double f = 37.5;
         double[] x = new double[4 * in];
         for (int i = 0; i < x.length; i++) {

@@ -64,20 +64,7 @@ class TwoStageResamplerTest {
         TwoStageResampler t = TwoStageResampler.design(in, out, in);
         assertEquals(delay, t.delaySamples());
         assertEquals(new Resampler(in, out, in).delaySamples(), t.delaySamples());
-        double f = 37.5;
-        double[] x = new double[4 * in];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Math.sin(2 * Math.PI * f * i / in);
-        }
-        double[] y = new double[4 * out];
-        int n = 0;
-        for (int s = 0; s < 4; s++) {
-            n += t.process(x, s * in, in, y, n);
-        }
-        assertEquals(4 * out, n);
-        for (int m = 2 * out; m < 4 * out; m += 7) {
-            assertEquals(Math.sin(2 * Math.PI * f * (m - delay) / out), y[m], 1e-4, "sample " + m);
-        }
+        ResamplerTest.assertASineComesOutDelayedBy(t, delay);
     }
 
     /**

@@ -475,9 +475,18 @@ public final class Ingest implements AutoCloseable {
                 for (int s = 0; s < u.watchers.length; s++) {
                     u.watchers[s].drain(u.listeners[s]);
                 }
-                while (u.queueHead < u.queueTail) {
+                // files of the start-up catch-up go in while the ring has room; the rest were never
+                // started, and stay unread for the next run (which resumes after what was published)
+                // rather than be decoded only to find the ring full
+                while (u.queueHead < u.queueTail && u.ring.remainingCapacity() > 0) {
                     int i = u.queueHead++;
                     u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], now);
+                }
+                if (u.queueHead < u.queueTail) {
+                    LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": stopping with " + (u.queueTail - u.queueHead)
+                            + " file(s) present at start-up not yet read (GPS " + u.queueGps[u.queueHead] + " on); a run"
+                            + " started again resumes after the last second published");
+                    u.queueHead = u.queueTail;
                 }
                 u.assembler.flush(now);
                 syncWatcherCounters(u);

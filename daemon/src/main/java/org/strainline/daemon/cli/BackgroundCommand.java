@@ -48,9 +48,9 @@ final class BackgroundCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "background file to write")
     Path out;
 
-    @Option(names = "--alone", negatable = true, defaultValue = "true",
-            description = "also write each IFO's background searched alone (default: ${DEFAULT-VALUE})")
-    boolean alone;
+    // a plain flag: picocli's negatable form of an option that defaults to true left it true
+    @Option(names = "--no-alone", description = "do not write the backgrounds of each IFO searched alone")
+    boolean noAlone;
 
     @Override
     public Integer call() throws Exception {
@@ -96,7 +96,7 @@ final class BackgroundCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "background: %d s of H1, %d s of L1, %d slides: %.0f s live in %.0f s; FAR floor 1/T = %.2e Hz; "
                         + "threshold at 1/day %.3f -> %s%n", h1.seconds(), l1.seconds(), slides, b.liveTimeS(),
                 (System.nanoTime() - t0) / 1e9, 1 / b.liveTimeS(), b.threshold(1.0 / 86400), out);
-        if (alone) {
+        if (!noAlone) {
             String[] names = {"H1", "L1"};
             BackgroundRun.Strain[] x = {h1, l1};
             try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {

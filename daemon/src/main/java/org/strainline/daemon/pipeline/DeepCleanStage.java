@@ -234,16 +234,17 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             inFlags |= CleanedSecond.RESET;
         }
         lastGps = e.gpsS();
-        // the raw strain at the model's rate, in flight until its cleaned version is ready
+        // the raw strain at the model's rate, in flight until its cleaned version is ready; a usable
+        // second's is resampled after the second before it goes out (it is not needed before then)
         int slot = (pendingHead + pendingCount) % pendingRaw.length;
         ChannelSlot strain = e.channel(strainSlot);
-        strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
         pendingGps[slot] = e.gpsS();
         pendingFlags[slot] = inFlags;
         pendingPublishedNs[slot] = e.publishedNs();
         pendingMtime[slot] = e.fileMtimeUnixNs();
         pendingCount++;
         if (!usable) {
+            strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
             flush();    // an unusable second goes out raw at once; the state stays reset
             resetNext = true;
             return;
@@ -253,41 +254,54 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             secondsSinceReset = 0;
         }
         secondsSinceReset++;
-        boolean haveNoise = false;
+        boolean haveNoise;
         try {
-            for (int i = 0; i < channels; i++) {
-                ChannelSlot w = e.channel(witnessSlot[i]);
-                witnessResamplers[i].process(w.data(), 0, w.rateHz(), staging, i * fs);
-                scaler.scale(staging, i * fs, fs, i);
-            }
-            snapshot.update(staging, 0, fs);
-            if (snapshot.ready(batch, stride)) {
-                snapshot.windows(batch, stride, engine.input(), 0);
-                engine.run();
-                int n = aggregator.add(engine.output(), 0, batch, snapshot.written(), released, 0);
-                if (n == fs) {
-                    for (int i = 0; i < fs; i++) {
-                        released.put(i, released.get(i) * strainStd + strainMean);
-                    }
-                    // the band-pass span runs on over the provisional samples: its tapered end, further from this second
-                    int p = aggregator.provisional(provisional, 0);
-                    for (int i = 0; i < p; i++) {
-                        provisional.put(i, provisional.get(i) * strainStd + strainMean);
-                    }
-                    bandpass.process(released, 0, provisional, 0, noise, 0);
-                    haveNoise = true;
-                }
-            }
+            haveNoise = noiseFor(e);
         } catch (EngineException ex) {
             counters.incrementAndGet(Counter.ENGINE_ERRORS.ordinal());
             LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + ex.getMessage() + " (second " + e.gpsS()
                     + " handed on raw; the stage restarts)");
+            strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
             restart();
             return;
         }
         if (pendingCount > lagS) {
             emit(haveNoise && secondsSinceReset > warmSeconds);
         }
+        strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
+    }
+
+    /**
+     * This second's witnesses into the snapshot and, once it is full, the engine's prediction
+     * averaged, un-scaled and band-passed into {@link #noise}: whether the noise of the second due
+     * out is there.
+     */
+    private boolean noiseFor(FrameEvent e) throws EngineException {
+        for (int i = 0; i < channels; i++) {
+            ChannelSlot w = e.channel(witnessSlot[i]);
+            witnessResamplers[i].process(w.data(), 0, w.rateHz(), staging, i * fs);
+            scaler.scale(staging, i * fs, fs, i);
+        }
+        snapshot.update(staging, 0, fs);
+        if (!snapshot.ready(batch, stride)) {
+            return false;
+        }
+        snapshot.windows(batch, stride, engine.input(), 0);
+        engine.run();
+        int n = aggregator.add(engine.output(), 0, batch, snapshot.written(), released, 0);
+        if (n != fs) {
+            return false;
+        }
+        for (int i = 0; i < fs; i++) {
+            released.put(i, released.get(i) * strainStd + strainMean);
+        }
+        // the band-pass span runs on over the provisional samples: its tapered end, further from this second
+        int p = aggregator.provisional(provisional, 0);
+        for (int i = 0; i < p; i++) {
+            provisional.put(i, provisional.get(i) * strainStd + strainMean);
+        }
+        bandpass.process(released, 0, provisional, 0, noise, 0);
+        return true;
     }
 
     /** Hands on the oldest second in flight, cleaned by {@link #noise} if {@code clean}. */

@@ -250,7 +250,7 @@ class DeepCleanStageIT {
             OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1);
             CountedEngine engine = new CountedEngine(real, mx);
             DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> outs[0]++);
-            long[] measured = {0, 0};   // bytes, seconds
+            long[] measured = {0, 0, 0};   // bytes, seconds, seconds that allocated
             int skip = stage.warmSeconds() + 10;   // past warm-up, the gate's history full, every code path hot
             com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> probe = (e, seq, eob) -> {
                 long a0 = mx.getCurrentThreadAllocatedBytes();
@@ -260,6 +260,7 @@ class DeepCleanStageIT {
                 if (stage.counter(DeepCleanStage.Counter.SECONDS_IN) > skip) {
                     measured[0] += d;
                     measured[1]++;
+                    measured[2] += d != 0 ? 1 : 0;
                 }
             };
             feed(spec, probe, stage, n);
@@ -267,7 +268,11 @@ class DeepCleanStageIT {
             assertEquals(0, stage.counter(DeepCleanStage.Counter.SECONDS_GATED), "cleaning, not gated: no state change to log");
             assertTrue(measured[1] >= n - skip - 1, "measured " + measured[1] + " seconds");
             assertTrue(stage.counter(DeepCleanStage.Counter.SECONDS_CLEANED) > 0, "the measured seconds went the cleaning path");
-            assertTrue(measured[0] < 1000, "the stage allocated " + measured[0] + " bytes over " + measured[1] + " seconds");
+            // per second nothing: a second that allocates is a one-off of the JIT recompiling a method
+            // (deoptimised code runs interpreted, where nothing is scalar-replaced), a few hundred bytes
+            // in at most a few seconds; an allocation per second would show in every one of them
+            assertTrue(measured[2] <= 3 && measured[0] < 4096, "the stage allocated " + measured[0] + " bytes over " + measured[1]
+                    + " seconds, in " + measured[2] + " of them");
         } finally {
             delete(root);
         }
