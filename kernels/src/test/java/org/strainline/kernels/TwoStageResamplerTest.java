@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,18 +154,7 @@ class TwoStageResamplerTest {
 
     @Test
     void processingASecondAllocatesNothing() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        StreamResampler rs = StreamResampler.of(512, 4096, 512);
-        ByteBuffer src = ByteBuffer.allocateDirect(8 * 512).order(ByteOrder.nativeOrder());
-        FloatBuffer dst = ByteBuffer.allocateDirect(4 * 4096).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int i = 0; i < 50; i++) {
-            rs.process(src, 0, 512, dst, 0);
-        }
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 200; i++) {
-            rs.process(src, 0, 512, dst, 0);
-        }
-        long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 200 seconds");
+        ResamplerTest.assertASecondAllocatesNothing(StreamResampler.of(512, 4096, 512));
+        ResamplerTest.assertASecondAllocatesNothing(StreamResampler.of(16384, 4096, 16384));
     }
 }
