@@ -509,7 +509,8 @@ public final class Daemon implements AutoCloseable {
         DeepCleanSwitch stage = stages.get(ifo);
         return () -> {
             long next = ingest.nextGps(ifo);
-            return next < 0 ? Long.MIN_VALUE : next - 1 - stage.lagSeconds();
+            // files waiting on disk for room in the ring are on their way too
+            return next < 0 ? Long.MIN_VALUE : Math.max(next - 1, ingest.newestWaitingGps(ifo)) - stage.lagSeconds();
         };
     }
 

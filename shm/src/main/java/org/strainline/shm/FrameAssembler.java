@@ -34,6 +34,14 @@ public final class FrameAssembler {
     public interface SecondSink {
         /** Takes a second; false when it cannot (ring full): the second is then counted as dropped. */
         boolean offer(Second second);
+
+        /**
+         * Whether {@link #offer} would take a second now. While it says no, the assembler keeps
+         * the seconds that are due (it drops one only when a newer file forces it out of the window).
+         */
+        default boolean hasRoom() {
+            return true;
+        }
     }
 
     /** A clock of nanoseconds ({@link System#nanoTime()} in production, by hand in tests). */
@@ -158,6 +166,8 @@ public final class FrameAssembler {
     private boolean resetPending;
     private int gapRun;
     private long lastResolved = -1;
+    /** A second is due but the sink had no room for it: {@link #doWork} must be called again soon. */
+    private boolean waitingForRoom;
 
     public FrameAssembler(IfoSpec spec, IngestConfig cfg, FrameFiles files, IngestCounters counters,
                           NanoClock clock, SecondSink sink) {
@@ -231,6 +241,20 @@ public final class FrameAssembler {
     /** The last second handed on or dropped, or -1. */
     public long lastResolvedGps() {
         return lastResolved;
+    }
+
+    /** Whether the second {@code gps} is open: some of its files arrived and it has not been handed on. */
+    public boolean holds(long gps) {
+        if (next < 0 || gps < next) {
+            return false;
+        }
+        Second s = slotOf(gps);
+        return s.gps == gps && s.present > 0;
+    }
+
+    /** Whether a second that is due waits because the sink had no room (call {@link #doWork} again soon). */
+    public boolean waitingForRoom() {
+        return waitingForRoom;
     }
 
     private Second slotOf(long gps) {
@@ -356,13 +380,18 @@ public final class FrameAssembler {
         if (next < 0) {
             return 0;
         }
-        long newest = -1;
-        for (Second s : window) {
-            if (s.gps >= next && s.present > 0) {
-                newest = Math.max(newest, s.gps);
+        long newest = newestPending();
+        int n = 0;
+        while (next <= newest) {
+            if (!sink.hasRoom()) {
+                waitingForRoom = true;
+                LOG.log(System.Logger.Level.INFO, ifo + ": stopping with GPS " + next + "-" + newest + " not handed on"
+                        + " (the ring is full); a run started again resumes after the last second published");
+                break;
             }
+            n += advanceTo(next + 1, nowNs);
         }
-        return newest < 0 ? 0 : advanceTo(newest + 1, nowNs);
+        return n;
     }
 
     // ------------------------------------------------------------------ decoding
@@ -489,7 +518,13 @@ public final class FrameAssembler {
     /** Hands on, in order, every second whose wait is over. */
     private int emit(long nowNs) {
         int n = 0;
+        waitingForRoom = false;
         while (next >= 0) {
+            if (!sink.hasRoom()) {
+                // nothing is lost by waiting: the second stays in the window until there is room
+                waitingForRoom = newestPending() >= next;
+                break;
+            }
             Second s = slotOf(next);
             if (s.gps != next || s.present == 0) {
                 long later = earliestLaterSeen();

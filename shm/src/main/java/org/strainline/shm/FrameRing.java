@@ -80,6 +80,11 @@ public final class FrameRing implements FrameAssembler.SecondSink {
         return ring.tryPublishEvent(TRANSLATE, second);
     }
 
+    @Override
+    public boolean hasRoom() {
+        return ring.remainingCapacity() > 0;
+    }
+
     /** Free slots. */
     public long remainingCapacity() {
         return ring.remainingCapacity();

@@ -23,7 +23,11 @@ import java.util.Map;
  * spins (on a small host a spinning ingest thread delays the very writers it waits for). The files present at start-up (from the start second given
  * by the {@link StartPolicy} on) are fed to the assemblers in GPS order across streams, only as
  * fast as the rings have room, and files arriving meanwhile queue behind them; after that catch-up
- * every file goes straight to its assembler and a full ring drops (and counts) the second.
+ * every file goes straight to its assembler, except while its ring is full (the consumers are
+ * behind): then new files wait on disk, in order, and go in as the ring makes room, so a slow
+ * patch downstream costs latency, never data (a file that the writer's retention deletes while
+ * it waits is counted unreadable, its second a gap). A second that still finds the ring full (a
+ * lateness deadline handing on several at once) is dropped and counted.
  *
  * <p>Lifecycle: construct (validates, resolves the start, opens the watchers; start-up errors
  * throw naming the stream and directory), add consumers to {@link #ring}, {@link #start()}, then
@@ -69,9 +73,15 @@ public final class Ingest implements AutoCloseable {
         long[] queueGps = new long[256];
         int[] queueStream = new int[256];
         int[] queueDuration = new int[256];
+        /** When each queued file was seen (nanoTime), or {@link Long#MIN_VALUE}: when it is fed. */
+        long[] queueDetected = new long[256];
         int queueHead;
         int queueTail;
         boolean catchingUp;
+        /** Files of the running stream wait in the queue: the ring was full when they came. */
+        boolean holding;
+        /** The newest GPS second ever queued (read by other threads: {@link #newestWaitingGps}). */
+        volatile long newestQueued = Long.MIN_VALUE;
         long watcherIgnored;
         long watcherRefused;
         long watcherOverflows;
@@ -90,25 +100,39 @@ public final class Ingest implements AutoCloseable {
             }
         }
 
-        void enqueue(int stream, long gps, int dur) {
+        void enqueue(int stream, long gps, int dur, long detectedNanos) {
             if (queueTail == queueGps.length) {
                 if (queueHead > 0) {
                     int n = queueTail - queueHead;
                     System.arraycopy(queueGps, queueHead, queueGps, 0, n);
                     System.arraycopy(queueStream, queueHead, queueStream, 0, n);
                     System.arraycopy(queueDuration, queueHead, queueDuration, 0, n);
+                    System.arraycopy(queueDetected, queueHead, queueDetected, 0, n);
                     queueHead = 0;
                     queueTail = n;
                 } else {
                     queueGps = Arrays.copyOf(queueGps, queueGps.length * 2);
                     queueStream = Arrays.copyOf(queueStream, queueStream.length * 2);
                     queueDuration = Arrays.copyOf(queueDuration, queueDuration.length * 2);
+                    queueDetected = Arrays.copyOf(queueDetected, queueDetected.length * 2);
                 }
             }
-            queueGps[queueTail] = gps;
-            queueStream[queueTail] = stream;
-            queueDuration[queueTail] = dur;
-            queueTail++;
+            // in GPS order (files of one second side by side), whatever order the watchers saw them in
+            int i = queueTail++;
+            while (i > queueHead && (queueGps[i - 1] > gps || queueGps[i - 1] == gps && queueStream[i - 1] > stream)) {
+                queueGps[i] = queueGps[i - 1];
+                queueStream[i] = queueStream[i - 1];
+                queueDuration[i] = queueDuration[i - 1];
+                queueDetected[i] = queueDetected[i - 1];
+                i--;
+            }
+            queueGps[i] = gps;
+            queueStream[i] = stream;
+            queueDuration[i] = dur;
+            queueDetected[i] = detectedNanos;
+            if (gps > newestQueued) {
+                newestQueued = gps;
+            }
         }
     }
 
@@ -124,8 +148,21 @@ public final class Ingest implements AutoCloseable {
 
         @Override
         public void onFrameFile(long gpsS, int durationS, long detectedNanos) {
-            if (unit.catchingUp) {
-                unit.enqueue(stream, gpsS, durationS);
+            if (unit.assembler.holds(gpsS)) {
+                unit.assembler.onFile(stream, gpsS, durationS, detectedNanos);   // its second is open: join it
+            } else if (unit.queueHead < unit.queueTail) {
+                unit.enqueue(stream, gpsS, durationS, detectedNanos);    // with the files already waiting
+                if (unit.holding) {
+                    unit.counters.increment(IngestCounter.FILES_HELD);
+                }
+            } else if (unit.ring.remainingCapacity() == 0) {
+                unit.enqueue(stream, gpsS, durationS, detectedNanos);
+                unit.counters.increment(IngestCounter.FILES_HELD);
+                if (!unit.holding) {
+                    unit.holding = true;
+                    LOG.log(System.Logger.Level.WARNING, unit.spec.ifo() + ": the ring is full (its consumers are behind);"
+                            + " new files wait on disk, in order, until it has room (from GPS " + gpsS + ")");
+                }
             } else {
                 unit.assembler.onFile(stream, gpsS, durationS, detectedNanos);
             }
@@ -220,7 +257,7 @@ public final class Ingest implements AutoCloseable {
         for (int s = 0; s < n; s++) {
             for (long g : listed[s]) {
                 if (start >= 0 && g >= start) {
-                    u.enqueue(s, g, 1);
+                    u.enqueue(s, g, 1, Long.MIN_VALUE);
                 }
             }
         }
@@ -335,6 +372,16 @@ public final class Ingest implements AutoCloseable {
         return unit(ifo).assembler.nextGps();
     }
 
+    /**
+     * The newest GPS second of {@code ifo} with a file waiting to be read (present at start-up, or
+     * held while the ring was full) or read since; {@code Long.MIN_VALUE} if none has waited. Such a
+     * second will be handed on without more input, only later; a join waiting for this IFO should
+     * wait for it. Safe from any thread.
+     */
+    public long newestWaitingGps(String ifo) {
+        return unit(ifo).newestQueued;
+    }
+
     /** The ingest thread, once started (for tests and metrics: its id, its allocation). */
     public Thread thread() {
         return thread;
@@ -390,12 +437,16 @@ public final class Ingest implements AutoCloseable {
         return work;
     }
 
-    /** Feeds queued files while the ring has room; ends catch-up when the queue is empty. */
+    /**
+     * Feeds queued files while the ring has room; ends catch-up (or holding) when the queue is
+     * empty. A file that waited keeps the time it was seen (its latency counts the wait).
+     */
     private int feed(Unit u, long now) {
         int n = 0;
-        while (u.queueHead < u.queueTail && u.ring.remainingCapacity() > 0) {
+        while (u.queueHead < u.queueTail && (u.ring.remainingCapacity() > 0 || u.assembler.holds(u.queueGps[u.queueHead]))) {
             int i = u.queueHead++;
-            u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], now);
+            long seen = u.queueDetected[i];
+            u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], seen == Long.MIN_VALUE ? now : seen);
             n++;
         }
         if (u.queueHead == u.queueTail) {
@@ -404,6 +455,10 @@ public final class Ingest implements AutoCloseable {
             if (u.catchingUp) {
                 u.catchingUp = false;
                 LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": caught up with the files present at start-up");
+            }
+            if (u.holding) {
+                u.holding = false;
+                LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": the ring has room again; every file that waited was read");
             }
         }
         return n;
@@ -435,8 +490,8 @@ public final class Ingest implements AutoCloseable {
             if (d != Long.MAX_VALUE) {
                 wait = Math.min(wait, Math.max(0, (d - now + 999_999) / 1_000_000));
             }
-            if (u.queueHead < u.queueTail) {
-                wait = Math.min(wait, 1);    // catching up, waiting for room in the ring
+            if (u.queueHead < u.queueTail || u.assembler.waitingForRoom()) {
+                wait = Math.min(wait, 1);    // files or seconds waiting for room in the ring
             }
             for (StreamWatcher w : u.watchers) {
                 if (w.directoryLost()) {
@@ -475,16 +530,18 @@ public final class Ingest implements AutoCloseable {
                 for (int s = 0; s < u.watchers.length; s++) {
                     u.watchers[s].drain(u.listeners[s]);
                 }
-                // files of the start-up catch-up go in while the ring has room; the rest were never
-                // started, and stay unread for the next run (which resumes after what was published)
-                // rather than be decoded only to find the ring full
-                while (u.queueHead < u.queueTail && u.ring.remainingCapacity() > 0) {
+                // files waiting (the start-up catch-up, or held while the ring was full) go in while the
+                // ring has room; the rest were never started, and stay unread for the next run (which
+                // resumes after what was published) rather than be decoded only to find the ring full
+                while (u.queueHead < u.queueTail
+                        && (u.ring.remainingCapacity() > 0 || u.assembler.holds(u.queueGps[u.queueHead]))) {
                     int i = u.queueHead++;
-                    u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], now);
+                    long seen = u.queueDetected[i];
+                    u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], seen == Long.MIN_VALUE ? now : seen);
                 }
                 if (u.queueHead < u.queueTail) {
                     LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": stopping with " + (u.queueTail - u.queueHead)
-                            + " file(s) present at start-up not yet read (GPS " + u.queueGps[u.queueHead] + " on); a run"
+                            + " file(s) waiting for the ring not yet read (GPS " + u.queueGps[u.queueHead] + " on); a run"
                             + " started again resumes after the last second published");
                     u.queueHead = u.queueTail;
                 }

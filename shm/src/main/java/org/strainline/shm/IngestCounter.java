@@ -34,7 +34,8 @@ public enum IngestCounter {
     CHANNEL_NONFINITE(20, "channels with NaN or infinite samples (zeroed)"),
     INOTIFY_OVERFLOWS(21, "inotify queue overflows (each followed by a directory listing)"),
     CONSUMER_EXCEPTIONS(22, "exceptions thrown by ring consumers (logged, the consumer goes on)"),
-    INGEST_ERRORS(23, "unexpected errors in the ingest loop (logged, the loop goes on)");
+    INGEST_ERRORS(23, "unexpected errors in the ingest loop (logged, the loop goes on)"),
+    FILES_HELD(24, "frame files that found the ring full and waited on disk for room (read in order later)");
 
     private final int id;
     private final String label;

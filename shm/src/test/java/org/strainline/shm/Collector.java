@@ -16,6 +16,7 @@ final class Collector implements EventHandler<FrameEvent> {
 
     private final List<Seen> seen = new ArrayList<>();
     private final long throwOnGps;
+    private volatile java.util.concurrent.CountDownLatch gate;
 
     Collector() {
         this(-1);
@@ -26,8 +27,29 @@ final class Collector implements EventHandler<FrameEvent> {
         this.throwOnGps = throwOnGps;
     }
 
+    /** From now on every second waits in {@link #onEvent} until {@link #release()}: a consumer that has fallen behind. */
+    void stall() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void release() {
+        java.util.concurrent.CountDownLatch g = gate;
+        gate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (e.gpsS() == throwOnGps) {
             throw new IllegalStateException("consumer failure on " + throwOnGps);
         }

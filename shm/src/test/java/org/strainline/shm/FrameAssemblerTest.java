@@ -36,31 +36,46 @@ class FrameAssemblerTest {
     private final IngestCounters counters = new IngestCounters("H1");
     private final List<Out> out = new ArrayList<>();
     private long now;
+    /** The sink refuses without warning (a second that must be handed on now). */
     private boolean ringFull;
+    /** The sink says it has no room (and refuses). */
+    private boolean noRoom;
     private FrameAssembler a;
 
     private FrameAssembler assembler(UnaryOperator<IngestConfig.Builder> tweak) {
         IfoSpec spec = ts.spec(Paths.get("/nonexistent/strain"), Paths.get("/nonexistent/witness"));
         IngestConfig cfg = tweak.apply(IngestConfig.builder(List.of(spec)).latenessNs(500 * MS).retryIntervalNs(20 * MS)
                 .windowSeconds(8).maxPadSeconds(4)).build();
-        a = new FrameAssembler(spec, cfg, files, counters, () -> now, s -> {
-            if (ringFull) {
-                return false;
+        a = new FrameAssembler(spec, cfg, files, counters, () -> now, new FrameAssembler.SecondSink() {
+            @Override
+            public boolean hasRoom() {
+                return !noRoom;
             }
-            double[][] d = new double[s.slots.length][];
-            int[] cf = new int[s.slots.length];
-            for (int i = 0; i < d.length; i++) {
-                ChannelSlot c = s.slot(i);
-                d[i] = new double[c.samples()];
-                for (int k = 0; k < d[i].length; k++) {
-                    d[i][k] = c.get(k);
-                }
-                cf[i] = c.flags();
+
+            @Override
+            public boolean offer(FrameAssembler.Second s) {
+                return take(s);
             }
-            out.add(new Out(s.gps(), s.kind(), s.flags(), d, cf));
-            return true;
         });
         return a;
+    }
+
+    private boolean take(FrameAssembler.Second s) {
+        if (ringFull || noRoom) {
+            return false;
+        }
+        double[][] d = new double[s.slots.length][];
+        int[] cf = new int[s.slots.length];
+        for (int i = 0; i < d.length; i++) {
+            ChannelSlot c = s.slot(i);
+            d[i] = new double[c.samples()];
+            for (int k = 0; k < d[i].length; k++) {
+                d[i][k] = c.get(k);
+            }
+            cf[i] = c.flags();
+        }
+        out.add(new Out(s.gps(), s.kind(), s.flags(), d, cf));
+        return true;
     }
 
     private FrameAssembler assembler() {
@@ -464,6 +479,42 @@ class FrameAssemblerTest {
         assertTrue(out.get(1).has(FrameEvent.RESET));
         assertEquals(1, c(IngestCounter.SECONDS_DROPPED_RING_FULL));
         assertAccounted();
+    }
+
+    @Test
+    void aSinkWithoutRoomDelaysTheSecondsDueInsteadOfDroppingThem() throws Exception {
+        assembler();
+        both(G);
+        noRoom = true;
+        both(G + 1);
+        both(G + 2);
+        now += 2_000 * MS;   // long past their lateness: still nothing is dropped
+        a.doWork(now);
+        assertEquals(List.of(G), gpsOut());
+        assertTrue(a.waitingForRoom());
+        assertTrue(a.holds(G + 2));
+        noRoom = false;
+        a.doWork(now);
+        assertEquals(List.of(G, G + 1, G + 2), gpsOut());
+        for (Out o : out) {
+            assertEquals(0, o.flags(), "GPS " + o.gps() + " whole and without reset");
+        }
+        assertFalse(a.waitingForRoom());
+        assertEquals(0, c(IngestCounter.SECONDS_DROPPED_RING_FULL));
+        assertAccounted();
+    }
+
+    @Test
+    void aStopWithTheSinkFullLeavesTheRestForTheNextRun() throws Exception {
+        assembler();
+        both(G);
+        noRoom = true;
+        both(G + 1);
+        both(G + 2);
+        a.flush(now);
+        assertEquals(List.of(G), gpsOut());
+        assertEquals(G + 1, a.nextGps(), "the next run starts at the first second not handed on");
+        assertEquals(0, c(IngestCounter.SECONDS_DROPPED_RING_FULL));
     }
 
     @Test

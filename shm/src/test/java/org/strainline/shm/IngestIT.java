@@ -323,6 +323,39 @@ class IngestIT {
     }
 
     @Test
+    void aConsumerThatFallsBehindCostsLatencyNotSeconds() throws Exception {
+        Collector slow = new Collector();
+        slow.stall();
+        start(b -> b.ringSize(4).windowSeconds(4), slow);
+        for (long g = G; g < G + 12; g++) {   // three times what the ring holds, while nothing is taken from it
+            both(g);
+        }
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        // every file either went to the assembler (seen) or waits on disk (held)
+        while (counters().get(IngestCounter.FILES_SEEN) + counters().get(IngestCounter.FILES_HELD) < 24
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long released = System.nanoTime();
+        slow.release();
+        collector.await(12, WAIT_MS);
+        List<Long> expect = new ArrayList<>();
+        for (long g = G; g < G + 12; g++) {
+            expect.add(g);
+        }
+        assertEquals(expect, collector.gps());
+        for (Collector.Seen s : collector.seen()) {
+            assertEquals(0, s.flags(), "second " + s.gps() + " came whole, with no reset");
+        }
+        Collector.Seen last = collector.seen().get(11);
+        assertTrue(last.detectedNs() < released, "a second that waited keeps the time its file was seen");
+        List<Collector.Seen> seen = stopAndAccount();
+        assertEquals(12, seen.size());
+        assertEquals(0, counters().get(IngestCounter.SECONDS_DROPPED_RING_FULL));
+        assertTrue(counters().get(IngestCounter.FILES_HELD) >= 2, counters().toString());
+    }
+
+    @Test
     void newestStartBeginsAtTheNewestSecondPresent() throws Exception {
         for (long g = G; g < G + 5; g++) {
             both(g);
