@@ -66,6 +66,12 @@ public final class Daemon implements AutoCloseable {
         return t;
     });
     private ModelWatcher watcher;
+    /** Keeps {@link WallClock}'s offset to the system clock current (a step of the clock is followed within 10 s). */
+    private final java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "strainline-clock");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, CleanedFrames> frameFiles = new HashMap<>();
     private volatile boolean closed;
     private final Metrics metrics = new Metrics();
@@ -109,8 +115,12 @@ public final class Daemon implements AutoCloseable {
                         "frame file written (mtime) -> cleaned second in the strain queue");
                 Metrics.Latency ringToStrain = metrics.latency("deepclean_stage", label,
                         "second on the ingest ring -> cleaned second in the strain queue");
-                Metrics.Latency fileToStage = metrics.latency("second_taken", label,
-                        "frame file written (mtime) -> DeepClean takes the second off the ingest ring (detection, decoding, assembly)");
+                Metrics.Latency[] stageSteps = {
+                        metrics.latency("deepclean_prepare", label,
+                                "second taken off the ingest ring -> its engine run starts (resampling, scaling, the snapshot, the windows)"),
+                        metrics.latency("deepclean_finish", label,
+                                "engine run done -> the second it completes in the strain queue (aggregation, band-pass, gate, subtraction)")};
+                IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                 published.put(ifo.ifo(), newest);
@@ -145,9 +155,9 @@ public final class Daemon implements AutoCloseable {
                             + card.version() + ")" : cc.name() + "/" + cc.version()) + ", published to " + canaryQueuePath(config));
                 }
                 DeepCleanSwitch stage = new DeepCleanSwitch(ifo.ifo(), production,
-                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, files, order), canary, canarySink,
+                        s -> publish(s, strain, newest, ringIndex, fileToStrain, ringToStrain, stageSteps, files, order), canary, canarySink,
                         this::retire);
-                stage.onTaken(fileToStage::record);
+                stage.onTaken(ingestLatencies::record);
                 stages.put(ifo.ifo(), stage);
                 offered.put(ifo.ifo() + "/production", card.version());
                 if (newest[0] != Long.MIN_VALUE) {
@@ -294,7 +304,7 @@ public final class Daemon implements AutoCloseable {
     private void publishCanary(CleanedSecond s, String strainChannel, long[] newest, CleanedFrames files) {
         if (s.gpsS() > newest[0]) {
             canaryQueue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS())
-                    : System.currentTimeMillis() * 1_000_000L);
+                    : WallClock.nowUnixNs());
             newest[0] = s.gpsS();
             if (files != null) {
                 files.write(s);
@@ -447,7 +457,7 @@ public final class Daemon implements AutoCloseable {
         long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, alone[0], alone[1], b.farThresholdHz(), b.refractoryS(), lastEvent,
                 (ns, stat, far, ifos, pub, mtime) -> {
-            long nowNs = System.currentTimeMillis() * 1_000_000L;
+            long nowNs = WallClock.nowUnixNs();
             AlertQueue.Alert a = new AlertQueue.Alert(ns, stat, far, ifosOf[ifos], channelOf[ifos],
                     config.publish().dataClock() ? dataClockNs(searching[0]) : nowNs, mtime);
             alerts.append(a);
@@ -525,19 +535,24 @@ public final class Daemon implements AutoCloseable {
      * published it (a restart re-reads earlier seconds to warm the stages up).
      */
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
-                         Metrics.Latency ringToStrain, CleanedFrames files, int order) {
+                         Metrics.Latency ringToStrain, Metrics.Latency[] stageSteps, CleanedFrames files, int order) {
         boolean fresh = s.gpsS() > newest[0];
         if (fresh) {
             if (config.publish().dataClock()) {
                 awaitTurn(order, s.gpsS());
             }
-            long nowNs = System.currentTimeMillis() * 1_000_000L;
+            long nowNs = WallClock.nowUnixNs();
             queue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS()) : nowNs);
             newest[0] = s.gpsS();
             if (config.publish().dataClock() && appended.get(order) != Long.MAX_VALUE) {
                 appended.set(order, s.gpsS());
             }
-            ringToStrain.record(System.nanoTime() - s.inputPublishedNs());
+            long doneNs = System.nanoTime();
+            ringToStrain.record(doneNs - s.inputPublishedNs());
+            if (s.engineStartNs() != 0) {
+                stageSteps[0].record(s.engineStartNs() - s.takenNs());
+                stageSteps[1].record(doneNs - s.engineEndNs());
+            }
             if (s.fileMtimeUnixNs() > 0) {
                 fileToStrain.record(nowNs - s.fileMtimeUnixNs());
             }
@@ -676,6 +691,8 @@ public final class Daemon implements AutoCloseable {
         // the first second, so that the steady state, which allocates nothing per second, starts
         // with an empty young generation instead of one that a trickle (a scrape, a log line) tips over
         System.gc();
+        WallClock.recalibrate();
+        d.clock.scheduleAtFixedRate(WallClock::recalibrate, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         d.ingest.start();
         if (config.modelWatch().enabled()) {
             java.util.Set<String> names = new java.util.TreeSet<>();
@@ -739,6 +756,7 @@ public final class Daemon implements AutoCloseable {
             // a load in progress has finished; no new one starts
         }
         metrics.close();
+        clock.shutdownNow();
         ingest.close(DRAIN_MS);
         boolean exited = ingest.consumersExited();
         if (strainRing != null) {

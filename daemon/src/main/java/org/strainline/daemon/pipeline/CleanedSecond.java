@@ -30,6 +30,9 @@ public final class CleanedSecond {
     long inputPublishedNs;
     long fileMtimeUnixNs;
     long doneNs;
+    long takenNs;
+    long engineStartNs;
+    long engineEndNs;
 
     /** A second of {@code rateHz} samples for {@code ifo}; stages reuse one for every second. */
     public CleanedSecond(String ifo, int rateHz) {
@@ -89,5 +92,23 @@ public final class CleanedSecond {
     /** When it was done (nanoTime). */
     public long doneNs() {
         return doneNs;
+    }
+
+    /**
+     * When the stage took off the ring the input second whose processing handed this one on
+     * (nanoTime; with an aggregation latency, a later second than this one).
+     */
+    public long takenNs() {
+        return takenNs;
+    }
+
+    /** When that input second's engine run started (nanoTime), 0 if it had none. */
+    public long engineStartNs() {
+        return engineStartNs;
+    }
+
+    /** When that input second's engine run ended (nanoTime), 0 if it had none. */
+    public long engineEndNs() {
+        return engineEndNs;
     }
 }

@@ -122,6 +122,10 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final CleanedSecond out;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private long lastGps = Long.MIN_VALUE;
+    /** This event's times (nanoTime): taken off the ring, the engine run's start and end (0: none). */
+    private long takenNs;
+    private long engineStartNs;
+    private long engineEndNs;
     private int secondsSinceReset;
     private boolean resetNext = true;
 
@@ -224,6 +228,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
+        takenNs = System.nanoTime();
+        engineStartNs = 0;
+        engineEndNs = 0;
         counters.incrementAndGet(Counter.SECONDS_IN.ordinal());
         int bad = FrameEvent.INVALID | FrameEvent.GAP | FrameEvent.CORRUPT | FrameEvent.RESET;
         boolean usable = e.kind() == SecondKind.NEXT && (e.flags() & bad) == 0;
@@ -287,7 +294,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             return false;
         }
         snapshot.windows(batch, stride, engine.input(), 0);
+        engineStartNs = System.nanoTime();
         engine.run();
+        engineEndNs = System.nanoTime();
         int n = aggregator.add(engine.output(), 0, batch, snapshot.written(), released, 0);
         if (n != fs) {
             return false;
@@ -358,6 +367,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         out.inputPublishedNs = pendingPublishedNs[slot];
         out.fileMtimeUnixNs = pendingMtime[slot];
         out.doneNs = System.nanoTime();
+        out.takenNs = takenNs;
+        out.engineStartNs = engineStartNs;
+        out.engineEndNs = engineEndNs;
         pendingHead = (pendingHead + 1) % pendingRaw.length;
         pendingCount--;
         sink.accept(out);

@@ -28,7 +28,7 @@ import org.strainline.shm.FrameEvent;
  * <p>Owned by the ring's consumer thread, but for {@link #offer}, which any thread may call.
  */
 public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
-    private volatile java.util.function.LongConsumer taken;
+    private volatile TakenListener taken;
     private static final System.Logger LOG = System.getLogger(DeepCleanSwitch.class.getName());
 
     /** What a stage is for. */
@@ -91,9 +91,9 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
-        java.util.function.LongConsumer t = taken;
-        if (t != null && e.fileMtimeUnixNs() > 0) {
-            t.accept(System.currentTimeMillis() * 1_000_000L - e.fileMtimeUnixNs());
+        TakenListener t = taken;
+        if (t != null) {
+            t.taken(e, System.nanoTime());
         }
         for (Role r : ROLES) {
             DeepCleanStage o = offered.getAndSet(r.ordinal(), null);
@@ -169,8 +169,15 @@ public final class DeepCleanSwitch implements EventHandler<FrameEvent> {
         return s == null ? "none" : s.card().name() + "/" + s.card().version();
     }
 
-    /** Receives, for each second taken off the ring, the time since its frame files were written (ns, wall clock). */
-    public void onTaken(java.util.function.LongConsumer taken) {
+    /** Told of each second as it is taken off the ring, on the stage's thread, before any work on it. */
+    @FunctionalInterface
+    public interface TakenListener {
+        /** {@code e} taken at {@code nowNs} ({@link System#nanoTime()}); must not allocate. */
+        void taken(FrameEvent e, long nowNs);
+    }
+
+    /** Sets the listener told of each second taken off the ring (the ingest latencies). */
+    public void onTaken(TakenListener taken) {
         this.taken = taken;
     }
 

@@ -83,6 +83,15 @@ class RunIT {
             assertTrue(scraped.contains("strainline_strain_published_seconds_count{ifo=\"" + ifo + "\"} " + (N - 1)), scraped);
             assertTrue(scraped.contains("strainline_deepclean_stage_seconds_count{ifo=\"" + ifo + "\"} " + (N - 1)), scraped);
             assertTrue(scraped.contains("strainline_deepclean_total{ifo=\"" + ifo + "\",outcome=\"seconds_in\"} " + N), scraped);
+            // the ingest's latencies stage by stage, one per second taken
+            for (String series : new String[] {"second_taken", "ingest_detect", "ingest_decode", "ingest_assemble", "ring_handoff"}) {
+                assertTrue(scraped.contains("strainline_" + series + "_seconds_count{ifo=\"" + ifo + "\"} " + N), series + ": " + scraped);
+            }
+            // and DeepClean's around its engine, one per second published after an engine run
+            for (String series : new String[] {"deepclean_prepare", "deepclean_finish"}) {
+                assertTrue(java.util.regex.Pattern.compile("strainline_" + series + "_seconds_count\\{ifo=\"" + ifo + "\"\\} [1-9]")
+                        .matcher(scraped).find(), series + ": " + scraped);
+            }
         }
         assertTrue(scraped.contains("# TYPE strainline_strain_published_seconds summary"), scraped);
         assertTrue(scraped.contains("strainline_engine_run_seconds_count{model=\"deepclean-h1/1\",engine=\"onnxruntime\"} "), scraped);
