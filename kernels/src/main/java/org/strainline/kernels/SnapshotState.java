@@ -119,11 +119,7 @@ public final class SnapshotState {
      * {@code dstOffset + (b * channels + c) * window + k}.
      */
     public void windows(int batch, int stride, FloatBuffer dst, int dstOffset) {
-        long span = window + (long) (batch - 1) * stride;
-        if (batch <= 0 || stride <= 0 || span > capacity) {
-            throw new IllegalArgumentException("a batch of " + batch + " windows " + stride + " apart spans " + span
-                    + " samples; the snapshot keeps " + capacity);
-        }
+        long span = checkSpan(batch, stride);
         // the oldest window starts span samples before the head
         long start0 = head - span;
         int o = dstOffset;
@@ -134,6 +130,63 @@ public final class SnapshotState {
                 o += window;
             }
         }
+    }
+
+    /**
+     * Before an {@link #update} of {@code n} samples: writes the part of every window of the
+     * batch {@link #windows(int, int, FloatBuffer, int)} will give after that update that is
+     * known now (its samples older than the {@code n} new ones), so that the time-critical
+     * {@link #windowsAfter} that follows the update writes only the rest. For one-second updates
+     * and windows of one second, half of the tensor is written ahead of the second. The two
+     * together write exactly what {@code windows} writes after the update.
+     */
+    public void windowsBefore(int batch, int stride, int n, FloatBuffer dst, int dstOffset) {
+        long span = checkSpan(batch, stride);
+        long start0 = head + (long) n - span;   // the oldest window's start, after the update
+        int o = dstOffset;
+        for (int b = 0; b < batch; b++) {
+            long s = start0 + (long) b * stride;
+            int known = (int) Math.max(0, Math.min(window, head - s));   // samples before the update's first
+            if (known > 0) {
+                int q = (int) Math.floorMod(s, (long) capacity);
+                for (int c = 0; c < channels; c++) {
+                    dst.put(o + c * window, ring, c * 2 * capacity + q, known);
+                }
+            }
+            o += channels * window;
+        }
+    }
+
+    /**
+     * After {@link #windowsBefore} and then an {@link #update} of the same {@code n} samples:
+     * writes the rest of the batch (the windows' parts from the update's first sample on).
+     */
+    public void windowsAfter(int batch, int stride, int n, FloatBuffer dst, int dstOffset) {
+        long span = checkSpan(batch, stride);
+        long start0 = head - span;
+        long firstNew = head - (long) n;
+        int o = dstOffset;
+        for (int b = 0; b < batch; b++) {
+            long s = start0 + (long) b * stride;
+            int known = (int) Math.max(0, Math.min(window, firstNew - s));
+            int rest = window - known;
+            if (rest > 0) {
+                int q = (int) Math.floorMod(s + known, (long) capacity);
+                for (int c = 0; c < channels; c++) {
+                    dst.put(o + c * window + known, ring, c * 2 * capacity + q, rest);
+                }
+            }
+            o += channels * window;
+        }
+    }
+
+    private long checkSpan(int batch, int stride) {
+        long span = window + (long) (batch - 1) * stride;
+        if (batch <= 0 || stride <= 0 || span > capacity) {
+            throw new IllegalArgumentException("a batch of " + batch + " windows " + stride + " apart spans " + span
+                    + " samples; the snapshot keeps " + capacity);
+        }
+        return span;
     }
 
     /** The sample {@code age} samples before the newest (0 = newest) of channel {@code c}. */

@@ -66,6 +66,49 @@ class SnapshotStateTest {
     }
 
     @Test
+    void windowsSplitAroundAnUpdateEqualTheWindowsAfterIt() {
+        Random r = new Random(11);
+        int channels = 3;
+        int window = 64;
+        int batch = 9;
+        int stride = 5;
+        SnapshotState s = new SnapshotState(channels, window, batch, stride, 11);
+        SnapshotState whole = new SnapshotState(channels, window, batch, stride, 11);
+        int size = batch * channels * window + 3;
+        FloatBuffer split = FloatBuffer.allocate(size);
+        FloatBuffer ref = FloatBuffer.allocate(size);
+        long total = 0;
+        int checked = 0;
+        for (int step = 0; step < 400; step++) {
+            int n = step % 3 == 0 ? window : 1 + r.nextInt(s.capacity() + 20);
+            int b = 1 + r.nextInt(batch);
+            for (int i = 0; i < size; i++) {
+                split.put(i, Float.NaN);
+            }
+            s.windowsBefore(b, stride, n, split, 3);
+            // what is written ahead is only what is known: every value older than the update's first
+            for (int i = 3; i < 3 + b * channels * window; i++) {
+                float v = split.get(i);
+                assertTrue(Float.isNaN(v) || (long) v % 1_000_000 < total, "written ahead: " + v + " at " + i);
+            }
+            FloatBuffer in = chunk(channels, total, n);
+            s.update(in, 0, n);
+            whole.update(in, 0, n);
+            total += n;
+            s.windowsAfter(b, stride, n, split, 3);
+            if (s.ready(b, stride)) {
+                whole.windows(b, stride, ref, 3);
+                for (int i = 3; i < 3 + b * channels * window; i++) {
+                    assertEquals(ref.get(i), split.get(i), "element " + i + " of a batch of " + b + " after " + n + " new samples");
+                }
+                assertWindowsAreSlices(s, b, stride, total);
+                checked++;
+            }
+        }
+        assertTrue(checked > 300, "batches compared: " + checked);
+    }
+
+    @Test
     void deepCleanAndBbhnetShapes() {
         int[][] shapes = {{21, 4096, 512, 8}, {2, 3072, 256, 4}};
         for (int[] sh : shapes) {
@@ -121,7 +164,12 @@ class SnapshotStateTest {
             s.update(second, 0, 4096);
             s.windows(64, 8, dst, 0);
         }
+        for (int i = 0; i < 1000; i++) {
+            s.windowsBefore(64, 8, 4096, dst, 0);
+            s.update(second, 0, 4096);
+            s.windowsAfter(64, 8, 4096, dst, 0);
+        }
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 1000 updates + batches");
+        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 2000 updates + batches, whole and split");
     }
 }

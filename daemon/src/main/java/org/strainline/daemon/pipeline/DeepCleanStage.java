@@ -122,6 +122,12 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final CleanedSecond out;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private long lastGps = Long.MIN_VALUE;
+    /** The second whose windows the engine's input already holds the known part of ({@link SnapshotState#windowsBefore}). */
+    private long prefilledFor = Long.MIN_VALUE;
+    private boolean prefill = true;
+    private long prefilledRuns;
+    /** Samples a batch of windows spans. */
+    private final long span;
     /** This event's times (nanoTime): taken off the ring, the engine run's start and end (0: none). */
     private long takenNs;
     private long engineStartNs;
@@ -178,6 +184,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         this.strainMean = (float) card.number("scaling.strain_mean");
         this.strainStd = (float) card.number("scaling.strain_std");
         this.snapshot = new SnapshotState(channels, k, batch, stride, 0);
+        this.span = k + (long) (batch - 1) * stride;
         this.aggregator = new OverlapAggregator(k, stride, latency);
         this.bandpass = new ZeroPhaseBandpass(Sos.butterBandpass(8, s.bandLowHz(), s.bandHighHz(), fs),
                 (int) Math.round(s.historyS() * fs), lookahead, (int) Math.round(s.taperS() * fs), fs,
@@ -276,6 +283,11 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             emit(haveNoise && secondsSinceReset > warmSeconds);
         }
         strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
+        // the next second's windows as far as they are known now (half the tensor), before it comes
+        if (prefill && snapshot.written() + fs >= span) {
+            snapshot.windowsBefore(batch, stride, fs, engine.input(), 0);
+            prefilledFor = e.gpsS() + 1;
+        }
     }
 
     /**
@@ -293,7 +305,13 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         if (!snapshot.ready(batch, stride)) {
             return false;
         }
-        snapshot.windows(batch, stride, engine.input(), 0);
+        if (prefilledFor == e.gpsS()) {
+            snapshot.windowsAfter(batch, stride, fs, engine.input(), 0);   // the rest of what windowsBefore began
+            prefilledRuns++;
+        } else {
+            snapshot.windows(batch, stride, engine.input(), 0);
+        }
+        prefilledFor = Long.MIN_VALUE;
         engineStartNs = System.nanoTime();
         engine.run();
         engineEndNs = System.nanoTime();
@@ -376,6 +394,17 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     }
 
     /** Hands on every second in flight as raw strain. */
+    /** Whether the next second's windows are written ahead of it (on by default; off only to compare in tests). */
+    void prefill(boolean on) {
+        prefill = on;
+        prefilledFor = Long.MIN_VALUE;
+    }
+
+    /** Engine runs whose input was half written ahead of their second. */
+    long prefilledRuns() {
+        return prefilledRuns;
+    }
+
     private void flush() {
         while (pendingCount > 0) {
             emit(false);
@@ -384,6 +413,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
 
     private void restart() {
         counters.incrementAndGet(Counter.RESETS.ordinal());
+        prefilledFor = Long.MIN_VALUE;
         flush();
         snapshot.reset();
         aggregator.reset();

@@ -218,6 +218,91 @@ class DeepCleanStageIT {
             delete(root);
         }
     }
+    /** A real engine that keeps a checksum of every input tensor it runs on. */
+    static final class InputRecorder extends org.strainline.daemon.engine.ForwardingEngine {
+        final List<Long> inputs = new ArrayList<>();
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+
+        InputRecorder(org.strainline.daemon.engine.Engine inner) {
+            super(inner);
+        }
+
+        @Override
+        public void run() throws org.strainline.daemon.engine.EngineException {
+            java.nio.FloatBuffer in = inner.input();
+            crc.reset();
+            for (int i = 0, n = in.capacity(); i < n; i++) {
+                int v = Float.floatToRawIntBits(in.get(i));
+                crc.update(v);
+                crc.update(v >>> 8);
+                crc.update(v >>> 16);
+                crc.update(v >>> 24);
+            }
+            inputs.add(crc.getValue());
+            inner.run();
+        }
+    }
+
+    /**
+     * The stage writes half of each second's engine input ahead of it: through resets (a
+     * missing second) and an engine failure, every run's input and every output are bit for bit
+     * those of a stage that writes each input whole when its second comes.
+     */
+    @Test
+    void windowsWrittenAheadOfTheirSecondAreTheWindowsOfThatSecond() throws Exception {
+        int n = 44;
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcp");
+        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 779, List.of(), Set.of(G + 22), Set.of(),
+                Simulator.Config.DEFAULT_COUPLING));   // a missing second: the stage resets
+        try {
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            IfoSpec spec = h1(root);
+            List<List<Out>> outs = List.of(new ArrayList<>(), new ArrayList<>());
+            DeepCleanStage[] stages = new DeepCleanStage[2];
+            InputRecorder[] rec = new InputRecorder[2];
+            try (OnnxRuntimeEngine a = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1);
+                 OnnxRuntimeEngine b = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
+                OnnxRuntimeEngine[] real = {a, b};
+                for (int k = 0; k < 2; k++) {
+                    List<Out> o = outs.get(k);
+                    DeepCleanStage[] self = stages;
+                    int kk = k;
+                    rec[k] = new InputRecorder(new FailingEngine(real[k], 9, () -> self[kk].counter(DeepCleanStage.Counter.SECONDS_IN)));
+                    stages[k] = new DeepCleanStage(spec, card, rec[k], s, c -> {
+                        float[] x = new float[c.rateHz()];
+                        c.samples().get(0, x);
+                        o.add(new Out(c.gpsS(), c.flags(), x));
+                    });
+                }
+                stages[1].prefill(false);
+                com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> both = (e, seq, end) -> {
+                    stages[0].onEvent(e, seq, end);
+                    stages[1].onEvent(e, seq, end);
+                };
+                feed(spec, both, stages[1], n);
+                stages[0].onShutdown();
+                stages[1].onShutdown();
+            }
+            assertEquals(n, outs.get(0).size());
+            assertEquals(1, stages[0].counter(DeepCleanStage.Counter.ENGINE_ERRORS), "the engine failure happened");
+            assertTrue(stages[0].counter(DeepCleanStage.Counter.RESETS) >= 2, "the failure and the gap reset the stage");
+            assertTrue(stages[0].prefilledRuns() > 10, "runs on inputs written ahead: " + stages[0].prefilledRuns());
+            assertEquals(0, stages[1].prefilledRuns());
+            assertEquals(rec[1].inputs, rec[0].inputs, "every engine input, run by run");
+            for (int i = 0; i < n; i++) {
+                Out x = outs.get(0).get(i);
+                Out y = outs.get(1).get(i);
+                assertEquals(y.gps(), x.gps());
+                assertEquals(y.flags(), x.flags(), "flags of GPS " + x.gps());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(y.x(), x.x(), "samples of GPS " + x.gps());
+            }
+        } finally {
+            delete(root);
+        }
+    }
+
     /** A real engine whose runs' own allocation (ONNX Runtime's Java API: its Result, ~0.5 kB) is counted apart. */
     static final class CountedEngine extends org.strainline.daemon.engine.ForwardingEngine {
         private final com.sun.management.ThreadMXBean mx;
