@@ -326,7 +326,7 @@ class IngestIT {
     void aConsumerThatFallsBehindCostsLatencyNotSeconds() throws Exception {
         Collector slow = new Collector();
         slow.stall();
-        start(b -> b.ringSize(4).windowSeconds(4), slow);
+        start(b -> b.ringSize(4), slow);   // the assembler's window (32 s) holds all 12: only the ring is short
         for (long g = G; g < G + 12; g++) {   // three times what the ring holds, while nothing is taken from it
             both(g);
         }
