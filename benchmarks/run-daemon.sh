@@ -12,6 +12,8 @@
 #                                            # daemon works the backlog off at its own pace
 #   DAEMON_JAVA_OPTS="-Xmx2g -XX:StartFlightRecording=filename=/tmp/d.jfr" benchmarks/run-daemon.sh
 #                                            # the daemon's JVM flags (default -Xms2g -Xmx2g -XX:+AlwaysPreTouch)
+#   REPLAY_NICE=5 benchmarks/run-daemon.sh   # the replay writer at a lower priority than the daemon
+#                                            # (as a daemon unit with Nice=-5 would be beside the writers)
 #   RATE=32 benchmarks/run-daemon.sh         # DeepClean windows per second (default 64, the
 #                                            # daemon's default; the demo runs 32)
 #
@@ -51,7 +53,7 @@ scrape() { curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null || python3 -c "i
 scrape > "$work/metrics-start.txt"
 t0=$(date +%s.%N)
 if [ "$speed" != backlog ]; then
-  "$sl" replay --from "$work/src" --to "$shm" --speed "$speed" > "$work/replay.log" 2>&1
+  nice -n "${REPLAY_NICE:-0}" "$sl" replay --from "$work/src" --to "$shm" --speed "$speed" > "$work/replay.log" 2>&1
 fi
 # wait for the last second out of DeepClean (it lags its input by one second): its cleaned frame
 # files appearing, checked every 20 ms (a stat, no work for the daemon, unlike scraping it)
