@@ -80,6 +80,9 @@ public final class Ingest implements AutoCloseable {
         boolean catchingUp;
         /** Files of the running stream wait in the queue: the ring was full when they came. */
         boolean holding;
+        long holdEpisodes;
+        long holdLoggedNs;
+        boolean holdLogged;
         /** The newest GPS second ever queued (read by other threads: {@link #newestWaitingGps}). */
         volatile long newestQueued = Long.MIN_VALUE;
         long watcherIgnored;
@@ -160,8 +163,16 @@ public final class Ingest implements AutoCloseable {
                 unit.counters.increment(IngestCounter.FILES_HELD);
                 if (!unit.holding) {
                     unit.holding = true;
-                    LOG.log(System.Logger.Level.WARNING, unit.spec.ifo() + ": the ring is full (its consumers are behind);"
-                            + " new files wait on disk, in order, until it has room (from GPS " + gpsS + ")");
+                    unit.holdEpisodes++;
+                    long now = System.nanoTime();
+                    // one line a minute at most: consumers just keeping up may fill the ring every second
+                    unit.holdLogged = unit.holdLoggedNs == 0 || now - unit.holdLoggedNs > 60_000_000_000L;
+                    if (unit.holdLogged) {
+                        unit.holdLoggedNs = now;
+                        LOG.log(System.Logger.Level.WARNING, unit.spec.ifo() + ": the ring is full (its consumers are behind);"
+                                + " new files wait on disk, in order, until it has room (from GPS " + gpsS + "; "
+                                + unit.holdEpisodes + " time(s) since start, counted in files_held)");
+                    }
                 }
             } else {
                 unit.assembler.onFile(stream, gpsS, durationS, detectedNanos);
@@ -458,7 +469,9 @@ public final class Ingest implements AutoCloseable {
             }
             if (u.holding) {
                 u.holding = false;
-                LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": the ring has room again; every file that waited was read");
+                if (u.holdLogged) {
+                    LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": the ring has room again; every file that waited was read");
+                }
             }
         }
         return n;
