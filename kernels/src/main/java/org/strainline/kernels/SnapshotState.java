@@ -121,15 +121,7 @@ public final class SnapshotState {
     public void windows(int batch, int stride, FloatBuffer dst, int dstOffset) {
         long span = checkSpan(batch, stride);
         // the oldest window starts span samples before the head
-        long start0 = head - span;
-        int o = dstOffset;
-        for (int b = 0; b < batch; b++) {
-            int q = (int) Math.floorMod(start0 + (long) b * stride, (long) capacity);
-            for (int c = 0; c < channels; c++) {
-                dst.put(o, ring, c * 2 * capacity + q, window);
-                o += window;
-            }
-        }
+        copyWindows(batch, stride, head - span, Long.MIN_VALUE, Long.MAX_VALUE, dst, dstOffset);
     }
 
     /**
@@ -142,19 +134,8 @@ public final class SnapshotState {
      */
     public void windowsBefore(int batch, int stride, int n, FloatBuffer dst, int dstOffset) {
         long span = checkSpan(batch, stride);
-        long start0 = head + (long) n - span;   // the oldest window's start, after the update
-        int o = dstOffset;
-        for (int b = 0; b < batch; b++) {
-            long s = start0 + (long) b * stride;
-            int known = (int) Math.max(0, Math.min(window, head - s));   // samples before the update's first
-            if (known > 0) {
-                int q = (int) Math.floorMod(s, (long) capacity);
-                for (int c = 0; c < channels; c++) {
-                    dst.put(o + c * window, ring, c * 2 * capacity + q, known);
-                }
-            }
-            o += channels * window;
-        }
+        // the oldest window's start after the update; its samples before the update's first are known
+        copyWindows(batch, stride, head + (long) n - span, Long.MIN_VALUE, head, dst, dstOffset);
     }
 
     /**
@@ -163,17 +144,26 @@ public final class SnapshotState {
      */
     public void windowsAfter(int batch, int stride, int n, FloatBuffer dst, int dstOffset) {
         long span = checkSpan(batch, stride);
-        long start0 = head - span;
-        long firstNew = head - (long) n;
+        copyWindows(batch, stride, head - span, head - (long) n, Long.MAX_VALUE, dst, dstOffset);
+    }
+
+    /**
+     * The samples of each window {@code b} (starting at {@code start0 + b * stride}, counted as
+     * {@link #head} is) that lie in {@code [lo, hi)}, copied to their places in the
+     * {@code (batch, channels, window)} tensor: one bulk copy per window and channel.
+     */
+    private void copyWindows(int batch, int stride, long start0, long lo, long hi, FloatBuffer dst, int dstOffset) {
         int o = dstOffset;
         for (int b = 0; b < batch; b++) {
             long s = start0 + (long) b * stride;
-            int known = (int) Math.max(0, Math.min(window, firstNew - s));
-            int rest = window - known;
-            if (rest > 0) {
-                int q = (int) Math.floorMod(s + known, (long) capacity);
+            long from = Math.max(s, lo);
+            long to = Math.min(s + window, hi);
+            if (to > from) {
+                int q = (int) Math.floorMod(from, (long) capacity);
+                int at = (int) (from - s);
+                int len = (int) (to - from);
                 for (int c = 0; c < channels; c++) {
-                    dst.put(o + c * window + known, ring, c * 2 * capacity + q, rest);
+                    dst.put(o + c * window + at, ring, c * 2 * capacity + q, len);
                 }
             }
             o += channels * window;

@@ -26,8 +26,8 @@ import java.util.Map;
  * every file goes straight to its assembler, except while its ring is full (the consumers are
  * behind): then new files wait on disk, in order, and go in as the ring makes room, so a slow
  * patch downstream costs latency, never data (a file that the writer's retention deletes while
- * it waits is counted unreadable, its second a gap). A second that still finds the ring full (a
- * lateness deadline handing on several at once) is dropped and counted.
+ * it waits is counted unreadable, its second a gap). Only a second that a newer file forces out of
+ * the assembler's window while the ring is full is dropped (and counted).
  *
  * <p>Lifecycle: construct (validates, resolves the start, opens the watchers; start-up errors
  * throw naming the stream and directory), add consumers to {@link #ring}, {@link #start()}, then
@@ -158,7 +158,7 @@ public final class Ingest implements AutoCloseable {
                 if (unit.holding) {
                     unit.counters.increment(IngestCounter.FILES_HELD);
                 }
-            } else if (unit.ring.remainingCapacity() == 0) {
+            } else if (!unit.ring.hasRoom()) {
                 unit.enqueue(stream, gpsS, durationS, detectedNanos);
                 unit.counters.increment(IngestCounter.FILES_HELD);
                 if (!unit.holding) {
@@ -454,7 +454,7 @@ public final class Ingest implements AutoCloseable {
      */
     private int feed(Unit u, long now) {
         int n = 0;
-        while (u.queueHead < u.queueTail && (u.ring.remainingCapacity() > 0 || u.assembler.holds(u.queueGps[u.queueHead]))) {
+        while (u.queueHead < u.queueTail && (u.ring.hasRoom() || u.assembler.holds(u.queueGps[u.queueHead]))) {
             int i = u.queueHead++;
             long seen = u.queueDetected[i];
             u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], seen == Long.MIN_VALUE ? now : seen);
@@ -546,12 +546,7 @@ public final class Ingest implements AutoCloseable {
                 // files waiting (the start-up catch-up, or held while the ring was full) go in while the
                 // ring has room; the rest were never started, and stay unread for the next run (which
                 // resumes after what was published) rather than be decoded only to find the ring full
-                while (u.queueHead < u.queueTail
-                        && (u.ring.remainingCapacity() > 0 || u.assembler.holds(u.queueGps[u.queueHead]))) {
-                    int i = u.queueHead++;
-                    long seen = u.queueDetected[i];
-                    u.assembler.onFile(u.queueStream[i], u.queueGps[i], u.queueDuration[i], seen == Long.MIN_VALUE ? now : seen);
-                }
+                feed(u, now);
                 if (u.queueHead < u.queueTail) {
                     LOG.log(System.Logger.Level.INFO, u.spec.ifo() + ": stopping with " + (u.queueTail - u.queueHead)
                             + " file(s) waiting for the ring not yet read (GPS " + u.queueGps[u.queueHead] + " on); a run"

@@ -393,7 +393,6 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         sink.accept(out);
     }
 
-    /** Hands on every second in flight as raw strain. */
     /** Whether the next second's windows are written ahead of it (on by default; off only to compare in tests). */
     void prefill(boolean on) {
         prefill = on;
@@ -405,6 +404,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         return prefilledRuns;
     }
 
+    /** Hands on every second in flight as raw strain. */
     private void flush() {
         while (pendingCount > 0) {
             emit(false);
