@@ -14,6 +14,9 @@
 #                                            # the daemon's JVM flags (default -Xms2g -Xmx2g -XX:+AlwaysPreTouch)
 #   REPLAY_NICE=5 benchmarks/run-daemon.sh   # the replay writer at a lower priority than the daemon
 #                                            # (as a daemon unit with Nice=-5 would be beside the writers)
+#   CPUS=split benchmarks/run-daemon.sh      # H1's DeepClean thread on CPU 0, every other thread on
+#                                            # CPU 1 (the daemon's cpus section; any other value is
+#                                            # used as that section, in YAML flow form)
 #   RATE=32 benchmarks/run-daemon.sh         # DeepClean windows per second (default 64, the
 #                                            # daemon's default; the demo runs 32)
 #
@@ -44,6 +47,9 @@ sed -e "s#/dev/shm/strainline-demo#$shm#g" -e "s#/tmp/strainline-demo/queues#$wo
     -e "s#inferenceRateHz: 32#inferenceRateHz: ${RATE:-64}#" \
     "$root/config/demo.yaml" > "$work/daemon.yaml"
 printf 'metrics:\n  port: %s\n  logIntervalS: 60\n' "$port" >> "$work/daemon.yaml"
+cpus=${CPUS:-}
+[ "$cpus" = split ] && cpus='{others: "1", ingest: "1", bbhnet: "1", deepclean: {H1: "0", L1: "1"}}'
+[ -n "$cpus" ] && printf 'cpus: %s\n' "$cpus" >> "$work/daemon.yaml"
 STRAINLINE_JAVA_OPTS="${DAEMON_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \
   > "$work/daemon.log" 2>&1 &
 pid=$!

@@ -676,7 +676,15 @@ public final class Daemon implements AutoCloseable {
      * statistic as the clustering does, on the BBHnet thread (it must not block).
      */
     public static Daemon start(DaemonConfig config, BbhnetStage.Sink observer) throws Exception {
+        // made while this thread may still use every CPU of the process: what a setting may ask for
+        org.strainline.shm.ThreadPlacement placement = config.cpus().placement();
         Daemon d = new Daemon(config, observer);
+        d.ingest.place(placement);
+        if (d.strainRing != null) {
+            d.strainRing.place(placement);
+        }
+        // before the stages' threads start: they pin themselves by name, the rest inherit this
+        placement.placeProcess();
         if (d.strainRing != null) {
             d.strainRing.start();
         }

@@ -67,6 +67,11 @@ public final class FrameRing implements FrameAssembler.SecondSink {
         return exceptions;
     }
 
+    /** Where the consumer threads run (before {@link #start()}). */
+    public void place(ThreadPlacement p) {
+        threads.place(p);
+    }
+
     /** Starts the consumer threads. */
     public synchronized void start() {
         if (!started) {

@@ -56,6 +56,7 @@ public final class Ingest implements AutoCloseable {
     private final Memory wakeSignal = new Memory(8);
     private final boolean anyPolling;
     private Thread thread;
+    private ThreadPlacement placement = ThreadPlacement.NONE;
     private volatile boolean running;
     /** nanoTime of the ingest thread's latest pass through its loop (for a watchdog). */
     private volatile long heartbeatNs;
@@ -398,6 +399,17 @@ public final class Ingest implements AutoCloseable {
         return thread;
     }
 
+    /**
+     * Where the ingest thread and the rings' consumers run (before {@link #start()}): each pins
+     * itself by its name, {@code strainline-ingest} and {@code strainline-<IFO>-consumer-N}.
+     */
+    public void place(ThreadPlacement p) {
+        placement = p;
+        for (Unit u : units) {
+            u.ring.place(p);
+        }
+    }
+
     /** Starts the rings' consumers and the ingest thread. */
     public synchronized void start() {
         if (thread != null || closed) {
@@ -408,7 +420,11 @@ public final class Ingest implements AutoCloseable {
         }
         running = true;
         heartbeatNs = System.nanoTime();
-        thread = new Thread(this::run, "strainline-ingest");
+        ThreadPlacement p = placement;
+        thread = new Thread(() -> {
+            p.enter();
+            run();
+        }, "strainline-ingest");
         thread.start();
     }
 

@@ -93,6 +93,11 @@ final class LibC {
 
     static native long write(int fd, Pointer buf, long count);
 
+    /** {@code mask}: a cpu_set_t of {@code cpusetsize} bytes; {@code pid} a thread id (0: the calling thread). */
+    static native int sched_setaffinity(int pid, long cpusetsize, byte[] mask) throws LastErrorException;
+
+    static native int sched_getaffinity(int pid, long cpusetsize, byte[] mask) throws LastErrorException;
+
     /** A NUL-terminated copy of {@code s} (ISO-8859-1), for the path arguments. */
     static byte[] path(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -20,15 +20,26 @@ public final class RingThreads implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger n = new AtomicInteger();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private volatile ThreadPlacement placement = ThreadPlacement.NONE;
 
     /** Threads named {@code prefix-1}, {@code prefix-2}, ... */
     public RingThreads(String prefix) {
         this.prefix = prefix;
     }
 
+    /** The CPUs the threads started from now on pin themselves to, by their names. */
+    public void place(ThreadPlacement p) {
+        placement = p;
+    }
+
     @Override
     public Thread newThread(Runnable r) {
-        Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+        ThreadPlacement p = placement;
+        Runnable body = p.configured() ? () -> {
+            p.enter();
+            r.run();
+        } : r;
+        Thread t = new Thread(body, prefix + "-" + n.incrementAndGet());
         t.setDaemon(true);
         threads.add(t);
         return t;

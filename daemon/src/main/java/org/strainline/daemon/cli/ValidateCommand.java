@@ -244,7 +244,7 @@ final class ValidateCommand implements Callable<Integer> {
         DaemonConfig t = configure(template, root.resolve("frames"), root, "twin.yaml");
         DaemonConfig dc = new DaemonConfig(t.file(), t.ingest(), t.repository(), t.deepclean(), null,
                 new DaemonConfig.Publish(t.publish().strainQueue(), t.publish().alertQueue(), t.publish().channelSuffix(), null, true),
-                t.metrics(), t.modelWatch());
+                t.metrics(), t.modelWatch(), t.cpus());
         runToEnd(o, dc, null, start + duration - 1);
         Published p = published(dc, start, duration, ifos);
         twinRaw.putAll(DemoCommand.raw(p, dc, ifo -> ifo.streams().get(0).directory()));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.strainline.daemon.pipeline.DeepCleanStage;
 import org.strainline.shm.ChannelSpec;
+import org.strainline.shm.CpuSet;
 import org.strainline.shm.GapPolicy;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.IngestConfig;
@@ -19,6 +20,7 @@ import org.strainline.shm.ReadMode;
 import org.strainline.shm.StartPolicy;
 import org.strainline.shm.StreamSpec;
 import org.strainline.shm.StreamWatcher;
+import org.strainline.shm.ThreadPlacement;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,7 +32,34 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * default is listed in {@code config/README.md}.
  */
 public record DaemonConfig(Path file, IngestConfig ingest, Path repository, DeepClean deepclean, Bbhnet bbhnet, Publish publish,
-                           MetricsConfig metrics, ModelWatch modelWatch) {
+                           MetricsConfig metrics, ModelWatch modelWatch, Cpus cpus) {
+
+    /**
+     * The CPUs the daemon's threads run on (all null and empty: wherever the kernel puts them):
+     * {@code others} for every thread not named here (the JVM's own among them), the ingest
+     * thread, each IFO's DeepClean thread, the BBHnet thread.
+     */
+    public record Cpus(CpuSet others, CpuSet ingest, Map<String, CpuSet> deepclean, CpuSet bbhnet) {
+        public static final Cpus NONE = new Cpus(null, null, Map.of(), null);
+
+        /** The placement of the daemon's threads by their names. */
+        public ThreadPlacement placement() {
+            ThreadPlacement.Builder b = ThreadPlacement.builder();
+            if (ingest != null) {
+                b.thread("strainline-ingest", "cpus.ingest", ingest);
+            }
+            for (Map.Entry<String, CpuSet> e : deepclean.entrySet()) {
+                b.thread("strainline-" + e.getKey() + "-consumer-", "cpus.deepclean." + e.getKey(), e.getValue());
+            }
+            if (bbhnet != null) {
+                b.thread("strainline-bbhnet-", "cpus.bbhnet", bbhnet);
+            }
+            if (others != null) {
+                b.others("cpus.others", others);
+            }
+            return b.build();
+        }
+    }
 
     /**
      * Hot swap: the repository's model directories watched for new versions (and SIGHUP), a change
@@ -69,7 +98,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     public record MetricsConfig(int port, String address, double logIntervalS) {
     }
 
-    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "bbhnet", "publish", "metrics");
+    private static final Set<String> TOP = Set.of("ingest", "models", "deepclean", "bbhnet", "publish", "metrics", "cpus");
 
     /** Loads and validates a configuration file. */
     public static DaemonConfig load(Path file) throws IOException {
@@ -129,7 +158,30 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
             throw met.problem("logIntervalS", "must be >= 0 (0: off), got " + logS);
         }
         MetricsConfig metrics = new MetricsConfig(port, met.string("address", "127.0.0.1"), logS);
-        return new DaemonConfig(file, ingest, repo, dc, bbh, publish, metrics, watch);
+        return new DaemonConfig(file, ingest, repo, dc, bbh, publish, metrics, watch, cpus(root.map("cpus"), ingest));
+    }
+
+    private static Cpus cpus(Node n, IngestConfig ingest) throws IOException {
+        n.only(Set.of("others", "ingest", "deepclean", "bbhnet"));
+        Node dc = n.map("deepclean");
+        Set<String> ifos = new java.util.TreeSet<>();
+        for (IfoSpec i : ingest.ifos()) {
+            ifos.add(i.ifo());
+        }
+        dc.only(ifos);
+        Map<String, CpuSet> deepclean = new java.util.TreeMap<>();
+        for (String ifo : dc.keys()) {
+            deepclean.put(ifo, cpuSet(dc, ifo));
+        }
+        return new Cpus(cpuSet(n, "others"), cpuSet(n, "ingest"), Map.copyOf(deepclean), cpuSet(n, "bbhnet"));
+    }
+
+    private static CpuSet cpuSet(Node n, String k) throws IOException {
+        if (!n.has(k)) {
+            return null;
+        }
+        String list = n.string(k, null);
+        return n.wrap(k, () -> CpuSet.parse(list));
     }
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {

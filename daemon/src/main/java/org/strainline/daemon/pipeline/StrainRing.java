@@ -47,6 +47,11 @@ public final class StrainRing {
         disruptor.handleEventsWith(h);
     }
 
+    /** Where the BBHnet thread ({@code strainline-bbhnet-N}) runs (before {@link #start()}). */
+    public void place(org.strainline.shm.ThreadPlacement p) {
+        threads.place(p);
+    }
+
     public void start() {
         disruptor.start();
     }

@@ -56,6 +56,13 @@ class RunIT {
             port = free.getLocalPort();
         }
         Files.writeString(config, "metrics:\n  port: " + port + "\n  logIntervalS: 1\n", java.nio.file.StandardOpenOption.APPEND);
+        // H1's DeepClean thread on a CPU of its own, every other thread on another (one CPU: both on it;
+        // this run has no BBHnet, its key is only checked)
+        String[] allowed = cpusAllowed(Path.of("/proc/self/status")).split("[,-]");
+        String h1Cpu = allowed[0];
+        String otherCpu = allowed[allowed.length - 1];
+        Files.writeString(config, "cpus:\n  others: \"" + otherCpu + "\"\n  ingest: \"" + otherCpu + "\"\n  bbhnet: \"" + otherCpu
+                + "\"\n  deepclean: {H1: \"" + h1Cpu + "\", L1: \"" + otherCpu + "\"}\n", java.nio.file.StandardOpenOption.APPEND);
         Path frames = t.tmp.resolve("frames");
         Files.writeString(config, Files.readString(config).replace("publish:\n", "publish:\n  frames:\n    directory: " + frames + "\n"));
         Cli.Result check = Cli.run("config", "check", config.toString());
@@ -73,6 +80,12 @@ class RunIT {
                 && System.currentTimeMillis() < until) {
             Thread.sleep(100);
             scraped = scrape(port);
+        }
+        // each thread on the CPUs its setting names, read back from the kernel while the daemon runs
+        Map<String, String> cpusOf = threadCpus(d.pid());
+        assertEquals(h1Cpu, cpusOf.get("strainline-H1-c"), cpusOf.toString());
+        for (String thread : new String[] {"strainline-L1-c", "strainline-inge", "strainline-metr", "VM Thread", "C2 CompilerThre"}) {
+            assertEquals(otherCpu, cpusOf.get(thread), thread + ": " + cpusOf);
         }
         d.destroy();   // SIGTERM
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
@@ -127,6 +140,30 @@ class RunIT {
         Cli.Result tail = Cli.run("tail", "--dir", t.strainQueue().toString(), "--from", Long.toString(G + N - 1));
         assertEquals(0, tail.code(), tail.out());
         assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gps\": " + (G + N - 1))).count(), tail.out());
+    }
+
+    private static String cpusAllowed(Path status) throws IOException {
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+                return line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        throw new AssertionError("no Cpus_allowed_list in " + status);
+    }
+
+    /** Each thread of a process by its kernel name (the first of a name), with the CPUs it may run on. */
+    private static Map<String, String> threadCpus(long pid) throws IOException {
+        Map<String, String> m = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    m.putIfAbsent(Files.readString(task.resolve("comm")).strip(), cpusAllowed(task.resolve("status")));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended in between
+                }
+            }
+        }
+        return m;
     }
 
     private static String scrape(int port) throws Exception {

@@ -140,6 +140,39 @@ class DaemonConfigTest {
     }
 
     @Test
+    void withoutACpusSectionNoThreadIsPlaced() throws IOException {
+        DaemonConfig c = DaemonConfig.load(DEMO);
+        assertEquals(DaemonConfig.Cpus.NONE, c.cpus());
+        assertFalse(c.cpus().placement().configured());
+    }
+
+    @Test
+    void cpusArePlacedByThreadNameAndBadListsAreRefusedByKey() throws IOException {
+        DaemonConfig c = DaemonConfig.load(variant("publish:\n",
+                "cpus:\n  others: \"1\"\n  ingest: 1\n  bbhnet: 0-1\n  deepclean: {H1: \"0\", L1: \"1,3\"}\npublish:\n"));
+        DaemonConfig.Cpus cpus = c.cpus();
+        assertEquals(org.strainline.shm.CpuSet.parse("1"), cpus.others());
+        assertEquals(org.strainline.shm.CpuSet.parse("1"), cpus.ingest(), "a bare number is a CPU list of one");
+        assertEquals("0-1", cpus.bbhnet().toString());
+        assertEquals("1,3", cpus.deepclean().get("L1").toString());
+        org.strainline.shm.ThreadPlacement p = cpus.placement();
+        assertEquals("0", p.cpusFor("strainline-H1-consumer-1").toString());
+        assertEquals("1,3", p.cpusFor("strainline-L1-consumer-2").toString(), "a consumer thread started later too");
+        assertEquals("1", p.cpusFor("strainline-ingest").toString());
+        assertEquals("0-1", p.cpusFor("strainline-bbhnet-1").toString());
+        assertEquals(null, p.cpusFor("strainline-metrics-http"), "others are pinned with the process, not by name");
+
+        String m = problem("publish:\n", "cpus:\n  deepclean: {V1: \"0\"}\npublish:\n");
+        assertTrue(m.contains("cpus.deepclean.V1: unknown key (known: [H1, L1])"), m);
+        m = problem("publish:\n", "cpus:\n  ingest: \"1-0\"\npublish:\n");
+        assertTrue(m.contains("cpus.ingest: not a CPU list: \"1-0\" (range 1-0 runs backwards)"), m);
+        m = problem("publish:\n", "cpus:\n  others: \"first\"\npublish:\n");
+        assertTrue(m.contains("cpus.others: not a CPU list: \"first\""), m);
+        m = problem("publish:\n", "cpus:\n  gpu: \"0\"\npublish:\n");
+        assertTrue(m.contains("cpus.gpu: unknown key"), m);
+    }
+
+    @Test
     void anUnknownKeyIsRefusedByName() throws IOException {
         String m = problem("deepclean:\n", "deepclean:\n  joins: 0.25\n");
         assertTrue(m.contains("joins"), m);
