@@ -119,7 +119,9 @@ public final class Daemon implements AutoCloseable {
                         metrics.latency("deepclean_prepare", label,
                                 "second taken off the ingest ring -> its engine run starts (resampling, scaling, the snapshot, the windows)"),
                         metrics.latency("deepclean_finish", label,
-                                "engine run done -> the second it completes in the strain queue (aggregation, band-pass, gate, subtraction)")};
+                                "engine run done -> the second it completes in the strain queue (aggregation, band-pass, gate, subtraction)"),
+                        metrics.latency("strain_processing", label,
+                                "the newest frame file a cleaned second waited for (its look-ahead) written -> the second in the strain queue")};
                 IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
@@ -555,6 +557,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (s.fileMtimeUnixNs() > 0) {
                 fileToStrain.record(nowNs - s.fileMtimeUnixNs());
+            }
+            if (s.takenFileMtimeUnixNs() > 0) {
+                stageSteps[2].record(nowNs - s.takenFileMtimeUnixNs());
             }
         }
         // BBHnet first: the alert path does not wait for the cleaned frame file

@@ -31,6 +31,7 @@ public final class CleanedSecond {
     long fileMtimeUnixNs;
     long doneNs;
     long takenNs;
+    long takenFileMtimeUnixNs;
     long engineStartNs;
     long engineEndNs;
 
@@ -100,6 +101,15 @@ public final class CleanedSecond {
      */
     public long takenNs() {
         return takenNs;
+    }
+
+    /**
+     * The latest modification time of the frame files of that input second (the newest file this
+     * second waited for: its look-ahead), ns since the Unix epoch; 0 for a second handed on
+     * without one (at shutdown). From it to the publication is the daemon's own processing time.
+     */
+    public long takenFileMtimeUnixNs() {
+        return takenFileMtimeUnixNs;
     }
 
     /** When that input second's engine run started (nanoTime), 0 if it had none. */

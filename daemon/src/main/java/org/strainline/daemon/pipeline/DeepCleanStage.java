@@ -130,6 +130,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private final long span;
     /** This event's times (nanoTime): taken off the ring, the engine run's start and end (0: none). */
     private long takenNs;
+    private long takenFileMtimeUnixNs;
     private long engineStartNs;
     private long engineEndNs;
     private int secondsSinceReset;
@@ -236,6 +237,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
         takenNs = System.nanoTime();
+        takenFileMtimeUnixNs = e.fileMtimeUnixNs();
         engineStartNs = 0;
         engineEndNs = 0;
         counters.incrementAndGet(Counter.SECONDS_IN.ordinal());
@@ -386,6 +388,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         out.fileMtimeUnixNs = pendingMtime[slot];
         out.doneNs = System.nanoTime();
         out.takenNs = takenNs;
+        out.takenFileMtimeUnixNs = takenFileMtimeUnixNs;
         out.engineStartNs = engineStartNs;
         out.engineEndNs = engineEndNs;
         pendingHead = (pendingHead + 1) % pendingRaw.length;
@@ -435,6 +438,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     /** At shutdown: the seconds in flight go out raw, so every input second has its output. */
     @Override
     public void onShutdown() {
+        takenFileMtimeUnixNs = 0;   // these go out because of the stop, not of a file
         flush();
     }
 

@@ -37,7 +37,10 @@ class DeepCleanStageIT {
     private static final long G = 1_400_000_000L;
     private static final int N = 48;
 
-    record Out(long gps, int flags, float[] x) {
+    record Out(long gps, int flags, float[] x, long fileMtimeUnixNs, long takenFileMtimeUnixNs) {
+        Out(long gps, int flags, float[] x) {
+            this(gps, flags, x, 0, 0);
+        }
     }
 
     static IfoSpec h1(Path root) {
@@ -96,9 +99,10 @@ class DeepCleanStageIT {
                 DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> {
                     float[] x = new float[c.rateHz()];
                     c.samples().get(0, x);
-                    outs.add(new Out(c.gpsS(), c.flags(), x));
+                    outs.add(new Out(c.gpsS(), c.flags(), x, c.fileMtimeUnixNs(), c.takenFileMtimeUnixNs()));
                 });
                 warm = stage.warmSeconds() - stage.lagSeconds();
+                assertEquals(1, stage.lagSeconds());
                 feed(spec, stage, stage, N);
                 assertEquals(N, stage.counter(DeepCleanStage.Counter.SECONDS_IN));
             }
@@ -110,6 +114,15 @@ class DeepCleanStageIT {
                 assertTrue((outs.get(i).flags() & CleanedSecond.UNCLEANED) != 0, "warming up at second " + i);
             }
             assertTrue((outs.get(30).flags() & CleanedSecond.NOT_READY) != 0, "the input's not-ready flag is carried");
+            // each second is handed on by the next one's files (its look-ahead): the processing
+            // latency is timed from those; the last goes out at the stop, timed from no file
+            for (int g = 10; g < 28; g++) {
+                assertTrue(outs.get(g).fileMtimeUnixNs() > 0 && outs.get(g).fileMtimeUnixNs() != outs.get(g + 1).fileMtimeUnixNs(),
+                        "second " + g + "'s files have a time of their own");
+                assertEquals(outs.get(g + 1).fileMtimeUnixNs(), outs.get(g).takenFileMtimeUnixNs(),
+                        "second " + g + " went out on second " + (g + 1) + "'s files");
+            }
+            assertEquals(0, outs.get(N - 1).takenFileMtimeUnixNs(), "the last second went out at the stop");
             // the raw strain through the same resampler, from the frames
             StreamResampler r = StreamResampler.of(16384, 4096, 16384);
             double[] raw = new double[N * 4096];
