@@ -14,7 +14,8 @@ import java.util.zip.Inflater;
  * <p>The low byte of a stored code is the method; bit 0x100 says the compressed payload is
  * little-endian. Raw payloads always follow the file header's byte order.
  *
- * <p>One instance per thread: it owns a reusable {@link Inflater}. Decoding allocates nothing.
+ * <p>One instance per thread: it owns a reusable {@link Inflater}, or uses the faster
+ * {@link ZlibInflate} it was given for streams between direct buffers. Decoding allocates nothing.
  */
 public final class Compression {
     public static final int RAW = 0;
@@ -31,6 +32,7 @@ public final class Compression {
     private static final long ZLIB_MAX_RATIO = 1032;
 
     private final Inflater inflater = new Inflater();
+    private ZlibInflate fast;
     private Deflater deflater;
     private final int deflateLevel;
 
@@ -44,6 +46,19 @@ public final class Compression {
             throw new IllegalArgumentException("deflate level must be 0..9, got " + deflateLevel);
         }
         this.deflateLevel = deflateLevel;
+    }
+
+    /**
+     * Expands zlib streams between direct buffers with {@code z} from now on (null: with the
+     * JDK's {@link Inflater}, as for heap buffers always).
+     */
+    public void inflateWith(ZlibInflate z) {
+        this.fast = z;
+    }
+
+    /** The decoder of zlib streams between direct buffers: the one given, or null for the JDK's. */
+    public ZlibInflate inflatesWith() {
+        return fast;
     }
 
     /** Human-readable name of a stored or requested code. */
@@ -189,6 +204,14 @@ public final class Compression {
     }
 
     private void inflate(ByteBuffer src, ByteBuffer dst, long rawBytes) throws GwfException {
+        ZlibInflate z = fast;
+        if (z != null && src.isDirect() && dst.isDirect()) {
+            String bad = z.inflate(src, dst, (int) rawBytes);
+            if (bad != null) {
+                throw corrupt(bad);
+            }
+            return;
+        }
         Inflater inf = inflater;
         inf.reset();
         int savedPos = src.position();

@@ -65,6 +65,12 @@ public final class FrameDecoder {
         this.maxVectorBytes = maxVectorBytes;
     }
 
+    /** Expands zlib vectors between direct buffers with {@code z} (null: the JDK's Inflater); see {@link Compression#inflateWith}. */
+    public FrameDecoder inflateWith(ZlibInflate z) {
+        codec.inflateWith(z);
+        return this;
+    }
+
     /**
      * Opens a frame file held in {@code buffer} (position 0 to limit): checks the header and the
      * FrEndOfFile and reads the TOC. {@code name} is used in error messages only.

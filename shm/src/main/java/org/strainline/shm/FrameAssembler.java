@@ -155,6 +155,7 @@ public final class FrameAssembler {
     private final int stateIndex;
     private final long readyMask;
     private final FrameDecoder decoder;
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID_ZLIB = new java.util.concurrent.atomic.AtomicBoolean();
     private final Second[] window;
     private final Second padding;
     private final long[] historyGps;
@@ -203,6 +204,12 @@ public final class FrameAssembler {
         this.stateIndex = spec.stateChannel() == null ? -1 : spec.channelIndex(spec.stateChannel());
         this.readyMask = spec.readyMask() & 0xFFFFFFFFL;
         this.decoder = new FrameDecoder(true, Math.max(GwfReader.DEFAULT_MAX_VECTOR_BYTES, cfg.maxFileBytes() * 4L));
+        Libdeflate fast = Libdeflate.open();
+        decoder.inflateWith(fast);
+        if (!SAID_ZLIB.getAndSet(true)) {
+            LOG.log(System.Logger.Level.INFO, "ingest: gzip vectors expanded by " + (fast != null ? "libdeflate"
+                    : "the JDK's Inflater (" + Libdeflate.unavailable() + ")"));
+        }
         int w = cfg.windowSeconds();
         this.window = new Second[w];
         for (int i = 0; i < w; i++) {
