@@ -56,11 +56,6 @@ public final class Compression {
         this.fast = z;
     }
 
-    /** The decoder of zlib streams between direct buffers: the one given, or null for the JDK's. */
-    public ZlibInflate inflatesWith() {
-        return fast;
-    }
-
     /** Human-readable name of a stored or requested code. */
     public static String name(int code) {
         switch (code & 0xFF) {

@@ -16,6 +16,6 @@ public interface ZlibInflate {
      */
     String inflate(ByteBuffer src, ByteBuffer dst, int rawBytes);
 
-    /** What decodes (for a log line: the library and its version). */
+    /** What decodes (the library's name, for a log line). */
     String describe();
 }

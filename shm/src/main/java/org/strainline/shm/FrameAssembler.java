@@ -207,7 +207,7 @@ public final class FrameAssembler {
         Libdeflate fast = Libdeflate.open();
         decoder.inflateWith(fast);
         if (!SAID_ZLIB.getAndSet(true)) {
-            LOG.log(System.Logger.Level.INFO, "ingest: gzip vectors expanded by " + (fast != null ? "libdeflate"
+            LOG.log(System.Logger.Level.INFO, "ingest: gzip vectors expanded by " + (fast != null ? fast.describe()
                     : "the JDK's Inflater (" + Libdeflate.unavailable() + ")"));
         }
         int w = cfg.windowSeconds();

@@ -80,8 +80,9 @@ public final class ThreadPlacement {
     }
 
     /**
-     * Pins every thread of the process that is not placed by name to the {@code others} set (the
-     * threads that exist now; those they start later inherit it). Returns how many were pinned.
+     * Pins every thread of the process to the {@code others} set (the threads that exist now;
+     * those they start later inherit it). Called before the threads placed by name start, which
+     * then pin themselves to their own CPUs in {@link #enter}. Returns how many were pinned.
      */
     public int placeProcess() {
         if (others == null) {
@@ -100,10 +101,6 @@ public final class ThreadPlacement {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                String comm = comm(t);
-                if (comm != null && ruleForComm(comm) != null) {
-                    continue;   // a thread placed by name keeps its own CPUs
-                }
                 try {
                     others.cpus.applyTo(tid);
                     n++;
@@ -119,25 +116,6 @@ public final class ThreadPlacement {
         LOG.log(System.Logger.Level.INFO, "cpus: " + n + " thread(s) of the process (and the threads they start) on CPU(s) "
                 + others.cpus + " (" + others.key + ")" + (failure == null ? "" : "; one or more refused: " + failure));
         return n;
-    }
-
-    /** The rule for a thread known only by its kernel name (15 bytes of the Java name). */
-    private Rule ruleForComm(String comm) {
-        for (Map.Entry<String, Rule> e : byPrefix.entrySet()) {
-            String p = e.getKey();
-            if (p.length() >= comm.length() ? p.startsWith(comm) : comm.startsWith(p)) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    private static String comm(Path task) {
-        try {
-            return Files.readString(task.resolve("comm")).strip();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private boolean usable(Rule r, String who) {
@@ -166,18 +144,6 @@ public final class ThreadPlacement {
                     + "; it runs where the kernel puts it");
             return false;
         }
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Rule> e : byPrefix.entrySet()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(e.getKey()).append("*: ").append(e.getValue().cpus);
-        }
-        if (others != null) {
-            sb.append(sb.length() == 0 ? "" : ", ").append("others: ").append(others.cpus);
-        }
-        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     public static final class Builder {
