@@ -22,9 +22,12 @@ import org.strainline.daemon.engine.OnnxRuntimeEngine;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.strainline.benchmarks.EngineHarness --out FILE \
- *     [--threads 1] [--batches 1,2,4,...,512] [--min-seconds 1] \
+ *     [--threads 1] [--batches 1,2,4,...,512] [--min-seconds 1] [--java-api] \
  *     LABEL=VERSION_DIR[:onnx][@MAX_BATCH] ...
  * </pre>
+ *
+ * With {@code --java-api} every model and batch is also timed through ONNX Runtime's Java API
+ * (alternating run by run with the engine's own C API call), for the cost of the Java API's objects.
  *
  * {@code :onnx} runs {@code model.onnx} even where the card lists a CPU graph (the comparison the
  * CPU graph is for); {@code @MAX_BATCH} caps the batch sizes of one model.
@@ -61,6 +64,7 @@ public final class EngineHarness {
         int threads = 1;
         int[] batches = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
         double minSeconds = 1.0;
+        boolean javaApi = false;
         List<Model> models = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -68,6 +72,7 @@ public final class EngineHarness {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--batches" -> batches = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
+                case "--java-api" -> javaApi = true;
                 default -> models.add(Model.parse(args[i]));
             }
         }
@@ -86,8 +91,10 @@ public final class EngineHarness {
                 try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, b, threads, 2, m.cpuGraph())) {
                     fill(e.input(), b);
                     List<Double> ms = new ArrayList<>();
+                    List<Double> jms = new ArrayList<>();
                     long t0 = System.nanoTime();
                     long allocated = 0;
+                    long jallocated = 0;
                     int counted = 0;
                     while (ms.size() < 3 || (System.nanoTime() - t0) < minSeconds * 1e9) {
                         long a0 = mx.getCurrentThreadAllocatedBytes();
@@ -96,8 +103,17 @@ public final class EngineHarness {
                         long dt = System.nanoTime() - s;
                         long a1 = mx.getCurrentThreadAllocatedBytes();
                         ms.add(dt / 1e6);
+                        long ja = 0;
+                        if (javaApi) {
+                            long j0 = mx.getCurrentThreadAllocatedBytes();
+                            long js = System.nanoTime();
+                            e.runThroughJavaApi();
+                            jms.add((System.nanoTime() - js) / 1e6);
+                            ja = mx.getCurrentThreadAllocatedBytes() - j0;
+                        }
                         if (ms.size() > 1) {          // the first timed run still settles the JIT
                             allocated += a1 - a0;
+                            jallocated += ja;
                             counted++;
                         }
                         if (ms.size() >= 500) {
@@ -108,9 +124,17 @@ public final class EngineHarness {
                     double median = sorted[sorted.length / 2];
                     String line = String.format(Locale.ROOT,
                             "{\"engine\":\"onnxruntime\",\"model\":\"%s\",\"graph\":\"%s\",\"threads\":%d,\"batch\":%d,"
-                                    + "\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"windows_per_s\":%.2f,\"alloc_bytes_per_run\":%.1f}",
+                                    + "\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"windows_per_s\":%.2f,\"alloc_bytes_per_run\":%.1f,"
+                                    + "\"call\":\"%s\"",
                             m.label(), e.graph().file().getFileName(), threads, b, sorted.length, median, sorted[0],
-                            b / (median / 1e3), counted == 0 ? 0.0 : (double) allocated / counted);
+                            b / (median / 1e3), counted == 0 ? 0.0 : (double) allocated / counted,
+                            e.callPath().startsWith("the C API") ? "c_api" : "java_api");
+                    if (javaApi) {
+                        double[] js = jms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                        line += String.format(Locale.ROOT, ",\"java_api_median_ms\":%.4f,\"java_api_alloc_bytes_per_run\":%.1f",
+                                js[js.length / 2], counted == 0 ? 0.0 : (double) jallocated / counted);
+                    }
+                    line += "}";
                     System.out.println(line);
                     json.append(line).append('\n');
                 }

@@ -16,7 +16,9 @@ import java.util.Map;
  * configured (spinning off, so an idle engine does not burn a core), and the input and output
  * tensors created over the engine's own direct buffers: ONNX Runtime reads the input where the
  * caller wrote it and writes the output where the caller reads it (pinned outputs), so a run
- * copies nothing. The model's input and output names, shapes and types are checked against its
+ * copies nothing, and, through ONNX Runtime's C API ({@link OrtDirectRun}), allocates nothing on
+ * the Java heap (the Java API, used where the C shim is not built, makes ~0.5 kB of objects per
+ * run). The model's input and output names, shapes and types are checked against its
  * card when the session opens. A few warm-up runs at start-up take the first-run costs (memory
  * planning, kernel selection) off the first real second.
  *
@@ -41,6 +43,11 @@ public final class OnnxRuntimeEngine implements Engine {
     private final OnnxTensor outTensor;
     private final Map<String, OnnxTensor> inputs;
     private final Map<String, OnnxTensor> pinned;
+    /** Runs through ONNX Runtime's C API, allocation free; null: through its Java API. */
+    private final OrtDirectRun direct;
+    /** How a run calls ONNX Runtime, and why (logged at start-up). */
+    private final String callPath;
+    private volatile boolean closed;
 
     /**
      * @param card      the model
@@ -91,6 +98,20 @@ public final class OnnxRuntimeEngine implements Engine {
             this.outTensor = OnnxTensor.createTensor(env, out, outShape);
             this.inputs = Map.of(card.input().name(), inTensor);
             this.pinned = Map.of(card.output().name(), outTensor);
+            OrtDirectRun d = null;
+            String why = OrtDirectRun.unavailable();
+            if (why == null) {
+                try {
+                    d = new OrtDirectRun(s, card.input().name(), inTensor, card.output().name(), outTensor);
+                } catch (IllegalStateException e) {
+                    why = e.getMessage();
+                }
+            }
+            this.direct = d;
+            this.callPath = d != null ? "the C API (no Java objects per run)"
+                    : "the Java API (about 0.5 kB of Java objects per run): " + why;
+            LOG.log(d != null ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                    card.name() + "/" + card.version() + " calls ONNX Runtime through " + callPath);
             for (int i = 0; i < warmups; i++) {
                 run();
             }
@@ -171,8 +192,32 @@ public final class OnnxRuntimeEngine implements Engine {
 
     @Override
     public void run() throws EngineException {
+        if (closed) {
+            throw new EngineException(card.name() + "/" + card.version() + ": run after close");
+        }
+        if (direct != null) {
+            String error = direct.run();
+            if (error != null) {
+                throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + error);
+            }
+            return;
+        }
         try {
             session.run(inputs, pinned).close();   // the pinned output is the engine's, not the Result's
+        } catch (OrtException | RuntimeException e) {
+            throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How a run calls ONNX Runtime: "the C API …" or "the Java API …: why". */
+    public String callPath() {
+        return callPath;
+    }
+
+    /** Runs once through the Java API whichever path {@link #run()} takes (for comparisons). */
+    public void runThroughJavaApi() throws EngineException {
+        try {
+            session.run(inputs, pinned).close();
         } catch (OrtException | RuntimeException e) {
             throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + e.getMessage(), e);
         }
@@ -187,8 +232,16 @@ public final class OnnxRuntimeEngine implements Engine {
         return outTensor;
     }
 
+    OrtSession session() {
+        return session;
+    }
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             inTensor.close();
             outTensor.close();
