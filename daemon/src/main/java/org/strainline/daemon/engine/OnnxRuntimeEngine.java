@@ -110,7 +110,7 @@ public final class OnnxRuntimeEngine implements Engine {
             this.direct = d;
             this.callPath = d != null ? "the C API (no Java objects per run)"
                     : "the Java API (about 0.5 kB of Java objects per run): " + why;
-            LOG.log(d != null ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+            LOG.log(System.Logger.Level.INFO,
                     card.name() + "/" + card.version() + " calls ONNX Runtime through " + callPath);
             for (int i = 0; i < warmups; i++) {
                 run();

@@ -114,6 +114,9 @@ class RunIT {
         assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
                 "a clean stop is in the log (nothing closes the appender before the stop hook is done): " + stopLog);
         assertTrue(!stopLog.contains("SLF4J(W)"), "Logback is bound as the SLF4J provider: " + stopLog);
+        for (String ifo : new String[] {"h1", "l1"}) {   // the jar carries the C shim: runs allocate nothing
+            assertTrue(stopLog.contains("deepclean-" + ifo + "/1 calls ONNX Runtime through the C API"), stopLog);
+        }
         assertTrue(java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  "
                 + "org\\.strainline\\.daemon\\.Daemon: strainline running: 2 IFO\\(s\\)").matcher(stopLog).find(),
                 "one line per record, time level logger: message: " + stopLog);
