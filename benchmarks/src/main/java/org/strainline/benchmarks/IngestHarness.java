@@ -36,11 +36,13 @@ import org.strainline.gwf.GwfFile;
 import org.strainline.gwf.GwfReader;
 import org.strainline.gwf.GwfWriter;
 import org.strainline.gwf.Vect;
+import org.strainline.gwf.ZlibInflate;
 import org.strainline.shm.ChannelSpec;
 import org.strainline.shm.FrameEvent;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
 import org.strainline.shm.IngestConfig;
+import org.strainline.shm.Libdeflate;
 import org.strainline.shm.ReadMode;
 import org.strainline.shm.StreamSpec;
 import org.strainline.shm.StreamWatcher;
@@ -433,14 +435,30 @@ public final class IngestHarness {
 
     // ------------------------------------------------------------------ in-memory baselines
 
-    /** Median ns of a memcpy of both files' bytes, and of the bare decoder reading every channel of both. */
+    /**
+     * Median ns of a memcpy of both files' bytes, of the bare decoder reading every channel of both
+     * with the JDK's Inflater, and the same with libdeflate (-1 where the host lacks it), then the
+     * bytes of both files.
+     */
     private long[] baselines() throws IOException {
+        long[] jdk = baselines(null);
+        Libdeflate lib = Libdeflate.open();
+        long libNs = -1;
+        if (lib != null) {
+            try (lib) {
+                libNs = baselines(lib)[1];
+            }
+        }
+        return new long[] {jdk[0], jdk[1], libNs, jdk[2]};
+    }
+
+    private long[] baselines(ZlibInflate inflater) throws IOException {
         byte[] sb = strainBytes(G);
         byte[] wb = witnessBytes(G);
         ByteBuffer s = ByteBuffer.allocateDirect(sb.length).put(sb).flip();
         ByteBuffer w = ByteBuffer.allocateDirect(wb.length).put(wb).flip();
         ByteBuffer dst = ByteBuffer.allocateDirect(sb.length + wb.length);
-        FrameDecoder dec = new FrameDecoder();
+        FrameDecoder dec = new FrameDecoder().inflateWith(inflater);
         ChannelName[] sn = {ChannelName.of(STRAIN), ChannelName.of(STATE)};
         ChannelName[] wn = new ChannelName[witnesses.size()];
         for (int i = 0; i < wn.length; i++) {
@@ -537,13 +555,20 @@ public final class IngestHarness {
             System.out.println(row("peer: WatchService + GwfReader.read of the file", pr, floorP50));
             long[] base = baselines();
             System.out.println();
-            System.out.println("| one H1 second (both files, " + base[2] + " bytes) | p50 (us) | p99 (us) | ratio |");
+            System.out.println("| one H1 second (both files, " + base[3] + " bytes) | p50 (us) | p99 (us) | ratio |");
             System.out.println("|---|---:|---:|---:|");
-            System.out.printf(Locale.ROOT, "| ours: decode (mmap, CRCs) + checks + join + publish | %.0f | %.0f | %.2f x memcpy, %.2f x the bare decoder |%n",
-                    pct(oa, 50), pct(oa, 99), pct(oa, 50) * 1e3 / base[0], pct(oa, 50) * 1e3 / base[1]);
+            long bare = base[2] > 0 ? base[2] : base[1];
+            System.out.printf(Locale.ROOT, "| ours: decode (mmap, CRCs) + checks + join + publish | %.0f | %.0f | %.2f x memcpy, %.2f x the bare decoder with the same inflater |%n",
+                    pct(oa, 50), pct(oa, 99), pct(oa, 50) * 1e3 / base[0], pct(oa, 50) * 1e3 / bare);
             System.out.printf(Locale.ROOT, "| memcpy of the same bytes (direct to direct) | %.1f | | 1 |%n", base[0] / 1e3);
-            System.out.printf(Locale.ROOT, "| bare FrameDecoder, same bytes in memory, every channel | %.0f | | %.2f x memcpy |%n",
+            System.out.printf(Locale.ROOT, "| bare FrameDecoder, same bytes in memory, every channel, JDK Inflater | %.0f | | %.2f x memcpy |%n",
                     base[1] / 1e3, (double) base[1] / base[0]);
+            if (base[2] > 0) {
+                System.out.printf(Locale.ROOT, "| bare FrameDecoder, same bytes in memory, every channel, libdeflate | %.0f | | %.2f x memcpy, %.2f x the JDK Inflater |%n",
+                        base[2] / 1e3, (double) base[2] / base[0], (double) base[2] / base[1]);
+            } else {
+                System.out.println("| bare FrameDecoder with libdeflate | - | | not on this host: " + Libdeflate.unavailable() + " |");
+            }
             System.out.println();
             System.out.println("ingest counters: " + ours.ingest.summary());
         } finally {
