@@ -128,7 +128,7 @@ public final class EngineHarness {
                                     + "\"call\":\"%s\"",
                             m.label(), e.graph().file().getFileName(), threads, b, sorted.length, median, sorted[0],
                             b / (median / 1e3), counted == 0 ? 0.0 : (double) allocated / counted,
-                            e.callPath().startsWith("the C API") ? "c_api" : "java_api");
+                            e.callsCApi() ? "c_api" : "java_api");
                     if (javaApi) {
                         double[] js = jms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                         line += String.format(Locale.ROOT, ",\"java_api_median_ms\":%.4f,\"java_api_alloc_bytes_per_run\":%.1f",

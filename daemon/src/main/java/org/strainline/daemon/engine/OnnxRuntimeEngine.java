@@ -202,11 +202,7 @@ public final class OnnxRuntimeEngine implements Engine {
             }
             return;
         }
-        try {
-            session.run(inputs, pinned).close();   // the pinned output is the engine's, not the Result's
-        } catch (OrtException | RuntimeException e) {
-            throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + e.getMessage(), e);
-        }
+        runThroughJavaApi();
     }
 
     /** How a run calls ONNX Runtime: "the C API …" or "the Java API …: why". */
@@ -214,10 +210,15 @@ public final class OnnxRuntimeEngine implements Engine {
         return callPath;
     }
 
-    /** Runs once through the Java API whichever path {@link #run()} takes (for comparisons). */
+    /** Whether {@link #run()} calls ONNX Runtime's C API (allocation free) rather than its Java API. */
+    public boolean callsCApi() {
+        return direct != null;
+    }
+
+    /** Runs once through the Java API: {@link #run()}'s path without the C shim, and for comparisons. */
     public void runThroughJavaApi() throws EngineException {
         try {
-            session.run(inputs, pinned).close();
+            session.run(inputs, pinned).close();   // the pinned output is the engine's, not the Result's
         } catch (OrtException | RuntimeException e) {
             throw new EngineException(card.name() + "/" + card.version() + ": run failed: " + e.getMessage(), e);
         }

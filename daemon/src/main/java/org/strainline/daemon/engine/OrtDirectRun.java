@@ -18,7 +18,7 @@ import java.nio.file.StandardCopyOption;
 /**
  * One session's run through ONNX Runtime's C API ({@code OrtApi::Run}) instead of its Java API,
  * so that a run allocates nothing on the Java heap: the Java API builds a result object, name and
- * handle arrays and an ownership array on every call (536 B), where this passes eight primitive
+ * handle arrays and an ownership array on every call (536–576 B measured), where this passes eight primitive
  * values to a small C shim ({@code src/main/c/strainline_ortrun.c}, JNA direct mapping) over
  * name and value arrays made once. The session, the input tensor and the pinned output tensor
  * stay the Java API's objects (made, checked and closed there); this only borrows their native

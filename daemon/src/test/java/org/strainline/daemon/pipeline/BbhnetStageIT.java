@@ -323,7 +323,7 @@ class BbhnetStageIT {
             long[] values = {0};
             try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
                 DeepCleanStageIT.CountedEngine engine = new DeepCleanStageIT.CountedEngine(real, mx);
-                boolean withEngine = real.callPath().startsWith("the C API");
+                boolean withEngine = real.callsCApi();
                 BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, (ns, logit, integrated, ready) -> values[0]++);
                 long skip = stage.warmSeconds() + 5;
                 long[] measured = {0, 0};   // bytes, events

@@ -354,7 +354,7 @@ class DeepCleanStageIT {
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1);
             CountedEngine engine = new CountedEngine(real, mx);
-            boolean withEngine = real.callPath().startsWith("the C API");
+            boolean withEngine = real.callsCApi();
             DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> outs[0]++);
             long[] measured = {0, 0, 0};   // bytes, seconds, seconds that allocated
             int skip = stage.warmSeconds() + 10;   // past warm-up, the gate's history full, every code path hot
