@@ -34,6 +34,8 @@ import onnx
 import yaml
 from onnx import helper, numpy_helper
 
+from .span_graph import span_graph
+
 ELEMENTWISE = {"Tanh", "Relu", "Sigmoid", "LeakyRelu", "Elu", "Selu", "HardSigmoid", "Softsign"}
 
 
@@ -131,14 +133,78 @@ def rewrite(model):
                                       perm=[0, 1, 3, 2]))
         nodes.append(helper.make_node("Reshape", [base + "_interleaved", s2], [out], name=base + "_reshape2"))
         done.append(what)
-    used = {i for n in nodes for i in n.input}
-    keep = [t for t in g.initializer if t.name in used]
     del g.node[:]
     g.node.extend(nodes)
+    g.initializer.extend(new_inits)
+    _fold_interleave(model, done)
+    used = {i for n in g.node for i in n.input}
+    keep = [t for t in g.initializer if t.name in used]
     del g.initializer[:]
-    g.initializer.extend(keep + new_inits)
+    g.initializer.extend(keep)
     onnx.checker.check_model(model)
     return model, done
+
+
+def _fold_interleave(model, done):
+    """A stride-1 Conv with fewer output than input channels that reads a polyphase interleave
+    (the ..._poly_reshape2 above) reads the phases instead: y[s*m + r] = P[c*s + r, m], so its
+    output at n = s*q + u is a Conv over the s*C phase channels, output channel o*s + u, taps at
+    phase offsets floor((u + k - pad_left) / s). The interleave then moves its c_out*s output
+    phases instead of the c_in*s input ones (DeepClean's head: 1 channel instead of 21)."""
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    producer = {o: n for n in g.node for o in n.output}
+    consumers = {}
+    for n in g.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    outputs = {o.name for o in g.output}
+    nodes = []
+    for n in g.node:
+        src = producer.get(n.input[0]) if n.input else None
+        if (n.op_type != "Conv" or src is None or not src.name.endswith("_poly_reshape2") or n.input[1] not in inits
+                or len(consumers.get(n.input[0], [])) != 1 or n.input[0] in outputs):
+            nodes.append(n)
+            continue
+        a = _attrs(n)
+        h = numpy_helper.to_array(inits[n.input[1]])
+        if (h.ndim != 3 or a.get("group", 1) != 1 or a.get("dilations", [1]) != [1] or a.get("strides", [1]) != [1]
+                or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET") or h.shape[0] >= h.shape[1]):
+            nodes.append(n)
+            continue
+        base = src.name[:-len("_reshape2")]
+        shape1 = numpy_helper.to_array(inits[producer[producer[src.input[0]].input[0]].input[1]])
+        s = int(shape1[2])
+        phases = producer[producer[src.input[0]].input[0]].input[0]   # the (B, c_in * s, L) phases
+        co, ci, k = h.shape
+        pl, pr = a.get("pads", [0, 0])
+        if pl + pr != k - 1:
+            nodes.append(n)
+            continue
+        taps = [(u, t, (u + t - pl) // s, (u + t - pl) % s) for u in range(s) for t in range(k)]
+        dmin = min(d for _, _, d, _ in taps)
+        dmax = max(d for _, _, d, _ in taps)
+        v = np.zeros((co * s, ci * s, dmax - dmin + 1), dtype=h.dtype)
+        for u, t, d, r in taps:
+            v[u::s, r::s, d - dmin] += h[:, :, t]
+        bias = numpy_helper.to_array(inits[n.input[2]]) if len(n.input) > 2 and n.input[2] else np.zeros(co, h.dtype)
+        hb = (n.name or n.output[0]).strip("/").replace("/", "_") + "_phased"
+        g.initializer.extend([numpy_helper.from_array(v, hb + "_w"),
+                              numpy_helper.from_array(np.repeat(bias, s).astype(h.dtype), hb + "_b"),
+                              numpy_helper.from_array(np.array([0, co, s, -1], np.int64), hb + "_shape1"),
+                              numpy_helper.from_array(np.array([0, co, -1], np.int64), hb + "_shape2")])
+        nodes.append(helper.make_node("Conv", [phases, hb + "_w", hb + "_b"], [hb + "_conv"], name=hb + "_conv",
+                                      kernel_shape=[v.shape[2]], pads=[-dmin, dmax], strides=[1], dilations=[1], group=1))
+        nodes.append(helper.make_node("Reshape", [hb + "_conv", hb + "_shape1"], [hb + "_phases"], name=hb + "_reshape1"))
+        nodes.append(helper.make_node("Transpose", [hb + "_phases"], [hb + "_interleaved"], name=hb + "_transpose",
+                                      perm=[0, 1, 3, 2]))
+        nodes.append(helper.make_node("Reshape", [hb + "_interleaved", hb + "_shape2"], [n.output[0]], name=hb + "_reshape2"))
+        drop = {id(producer[src.input[0]]), id(src), id(producer[producer[src.input[0]].input[0]])}
+        nodes = [x for x in nodes if id(x) not in drop]
+        done.append(f"{n.name or n.output[0]}: Conv(k{k}, {ci}->{co}) on {base}'s {s} phases before their interleave"
+                    f" (Conv(k{v.shape[2]}, {ci * s}->{co * s}))")
+    del g.node[:]
+    g.node.extend(nodes)
 
 
 def write(version_dir):
@@ -162,6 +228,17 @@ def write(version_dir):
                              "sha256": hashlib.sha256(data).hexdigest(), "rewritten": done}
         for d in done:
             print(f"{src}: {d}")
+    spanned, min_stride, why = span_graph(model if done else onnx.load_from_string(raw))
+    if spanned is None:
+        print(f"{src}: no span graph: {why}")
+        card.pop("span_graph", None)
+    else:
+        data = spanned.SerializeToString()
+        with open(os.path.join(version_dir, "model.span.onnx"), "wb") as f:
+            f.write(data)
+        card["span_graph"] = {"file": "model.span.onnx", "source_sha256": hashlib.sha256(raw).hexdigest(),
+                              "sha256": hashlib.sha256(data).hexdigest(), "min_stride": min_stride, "rewritten": why}
+        print(f"{src}: span graph: {why} (strides from {min_stride} samples)")
     with open(card_path, "w") as f:
         f.write(head)
         yaml.safe_dump(card, f, sort_keys=False, width=100)

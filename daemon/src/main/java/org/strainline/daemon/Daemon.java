@@ -209,7 +209,9 @@ public final class Daemon implements AutoCloseable {
         if (!card.kind().equals("deepclean")) {
             throw new IOException(card.file() + ": kind: " + card.kind() + ", DeepClean needs a deepclean model");
         }
-        Engines.Choice c = choices.open(card, config.deepclean().settings().inferenceRateHz(), config.deepclean().engines());
+        int rate = config.deepclean().settings().inferenceRateHz();
+        int stride = card.sampleRateHz() % rate == 0 ? card.sampleRateHz() / rate : 0;   // else the stage refuses the rate
+        Engines.Choice c = choices.open(card, rate, stride, config.deepclean().engines());
         Engine timed = new TimedEngine(c.engine(), metrics);
         try {
             DeepCleanStage st = new DeepCleanStage(ifo, card, timed, config.deepclean().settings(), null);

@@ -125,6 +125,20 @@ public final class SnapshotState {
     }
 
     /**
+     * The span the batch {@link #windows(int, int, FloatBuffer, int)} would write is cut from:
+     * the newest {@code window + (batch − 1)·stride} samples of each channel, oldest first,
+     * channel after channel ({@code (C, span)}, one bulk copy per channel), for an engine that
+     * cuts the windows itself. About {@code window / stride} times fewer bytes than the windows.
+     */
+    public void span(int batch, int stride, FloatBuffer dst, int dstOffset) {
+        long span = checkSpan(batch, stride);
+        int q = (int) Math.floorMod(head - span, (long) capacity);
+        for (int c = 0; c < channels; c++) {
+            dst.put(dstOffset + c * (int) span, ring, c * 2 * capacity + q, (int) span);
+        }
+    }
+
+    /**
      * Before an {@link #update} of {@code n} samples: writes the part of every window of the
      * batch {@link #windows(int, int, FloatBuffer, int)} will give after that update that is
      * known now (its samples older than the {@code n} new ones), so that the time-critical

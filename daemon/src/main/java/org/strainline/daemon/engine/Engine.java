@@ -18,8 +18,21 @@ public interface Engine extends AutoCloseable {
     /** The batch size every run has. */
     int batch();
 
-    /** The input tensor's elements, {@code batch × model().input().perItem()} floats, in the model's layout. */
+    /**
+     * The input tensor's elements, {@code batch × model().input().perItem()} floats, in the model's
+     * layout; where {@link #spanStride()} is {@code S > 0}, the span the batch's windows are cut from
+     * instead: {@code C × (K + (batch − 1)·S)} floats, channel by channel, oldest sample first.
+     */
     FloatBuffer input();
+
+    /**
+     * 0 where {@link #input()} takes the batch of windows {@code (batch, C, K)}; {@code S > 0} where
+     * it takes the span of the stream they are cut from, window {@code b} starting {@code b·S}
+     * samples into it (the engine cuts them: see {@link ModelCard#spanGraph()}).
+     */
+    default int spanStride() {
+        return 0;
+    }
 
     /** The output tensor's elements, {@code batch × model().output().perItem()} floats. */
     FloatBuffer output();

@@ -19,6 +19,15 @@ public final class Engines {
         String name();
 
         Engine open(ModelCard card, int batch) throws EngineException;
+
+        /**
+         * As {@link #open(ModelCard, int)}, fed the stream's span with windows {@code spanStride}
+         * samples apart where this engine can cut them itself ({@link Engine#spanStride()} says
+         * whether it does); by default it cannot, and opens the windows engine.
+         */
+        default Engine open(ModelCard card, int batch, int spanStride) throws EngineException {
+            return open(card, batch);
+        }
     }
 
     private final Map<String, Factory> factories = new LinkedHashMap<>();
@@ -42,6 +51,11 @@ public final class Engines {
             public Engine open(ModelCard card, int batch) throws EngineException {
                 return new OnnxRuntimeEngine(card, batch, onnxThreads, warmups);
             }
+
+            @Override
+            public Engine open(ModelCard card, int batch, int spanStride) throws EngineException {
+                return new OnnxRuntimeEngine(card, batch, onnxThreads, warmups, true, spanStride);
+            }
         });
         return e;
     }
@@ -61,6 +75,14 @@ public final class Engines {
 
     /** Opens the first engine of {@code preference} that can run the model. */
     public Choice open(ModelCard card, int batch, List<String> preference) throws EngineException {
+        return open(card, batch, 0, preference);
+    }
+
+    /**
+     * As {@link #open(ModelCard, int, List)}, asking each engine to take the stream's span with
+     * windows {@code spanStride} samples apart (0: the windows) where it can.
+     */
+    public Choice open(ModelCard card, int batch, int spanStride, List<String> preference) throws EngineException {
         List<Skip> skipped = new ArrayList<>();
         for (String name : preference) {
             Factory f = factories.get(name);
@@ -69,7 +91,7 @@ public final class Engines {
                 continue;
             }
             try {
-                Engine e = f.open(card, batch);
+                Engine e = spanStride > 0 ? f.open(card, batch, spanStride) : f.open(card, batch);
                 if (!skipped.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, card.name() + "/" + card.version() + " runs on " + name + "; skipped "
                             + describe(skipped));

@@ -34,6 +34,11 @@ public abstract class ForwardingEngine implements Engine {
     }
 
     @Override
+    public int spanStride() {
+        return inner.spanStride();
+    }
+
+    @Override
     public FloatBuffer output() {
         return inner.output();
     }

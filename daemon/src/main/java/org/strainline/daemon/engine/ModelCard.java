@@ -309,28 +309,56 @@ public final class ModelCard {
      * changed since; otherwise {@code model.onnx} itself, with the reason.
      */
     public Graph cpuGraph() throws IOException {
-        if (!(lookup("cpu_graph") instanceof Map)) {
-            return new Graph(onnx(), false, "model.onnx (the card lists no CPU graph)");
-        }
-        String name = text("cpu_graph.file");
-        Path f = directory().resolve(name).normalize();
-        if (!f.getParent().equals(directory().normalize()) || !Files.isRegularFile(f)) {
-            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " named by " + file + " is missing");
-        }
-        String source = sha256(onnx());
-        if (!source.equals(text("cpu_graph.source_sha256"))) {
-            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " was made from another model.onnx (cpu_graph.source_sha256 "
-                    + text("cpu_graph.source_sha256") + ", model.onnx is " + source + "); regenerate it with strainline_models.cpu_graph");
-        }
-        String own = sha256(f);
-        if (!own.equals(text("cpu_graph.sha256"))) {
-            return new Graph(onnx(), false, "model.onnx: the CPU graph " + f + " has changed since it was made (cpu_graph.sha256 "
-                    + text("cpu_graph.sha256") + ", the file is " + own + ")");
+        String stale = derivedGraphProblem("cpu_graph", "CPU graph");
+        if (stale != null) {
+            return new Graph(onnx(), false, "model.onnx" + stale);
         }
         Object what = lookup("cpu_graph.rewritten");
         int n = what instanceof List ? ((List<?>) what).size() : 0;
-        return new Graph(f, true, name + " (made from this model.onnx; " + n + " transposed convolution"
-                + (n == 1 ? "" : "s") + " in polyphase form)");
+        return new Graph(directory().resolve(text("cpu_graph.file")).normalize(), true, text("cpu_graph.file")
+                + " (made from this model.onnx; " + n + " rewrite" + (n == 1 ? "" : "s") + ": transposed convolutions in polyphase form)");
+    }
+
+    /** A DeepClean span graph: the file, and the smallest window stride (samples) it takes. */
+    public record SpanGraph(Path file, int minStride) {
+    }
+
+    /**
+     * The card's {@code span_graph} (written by {@code strainline_models.span_graph}: the CPU graph
+     * fed the stream's span {@code (1, C, K + (B − 1)·S)} and a constant {@code rows} index
+     * {@code (B, C, K / S)} instead of the {@code (B, C, K)} windows, its first layer computed once
+     * over the span) while its recorded hashes hold; otherwise why not, as the exception's message.
+     */
+    public SpanGraph spanGraph() throws IOException {
+        String stale = derivedGraphProblem("span_graph", "span graph");
+        if (stale != null) {
+            throw new IOException(stale.substring(2));
+        }
+        long min = Math.round(number(map(raw, "span_graph"), "min_stride", "span_graph.min_stride"));
+        return new SpanGraph(directory().resolve(text("span_graph.file")).normalize(), (int) min);
+    }
+
+    /** Null where the derived graph under {@code key} was made from this model.onnx and is unchanged; else ": why not". */
+    private String derivedGraphProblem(String key, String what) throws IOException {
+        if (!(lookup(key) instanceof Map)) {
+            return " (the card lists no " + what + ")";
+        }
+        String name = text(key + ".file");
+        Path f = directory().resolve(name).normalize();
+        if (!f.getParent().equals(directory().normalize()) || !Files.isRegularFile(f)) {
+            return ": the " + what + " " + f + " named by " + file + " is missing";
+        }
+        String source = sha256(onnx());
+        if (!source.equals(text(key + ".source_sha256"))) {
+            return ": the " + what + " " + f + " was made from another model.onnx (" + key + ".source_sha256 "
+                    + text(key + ".source_sha256") + ", model.onnx is " + source + "); regenerate it with strainline_models.cpu_graph";
+        }
+        String own = sha256(f);
+        if (!own.equals(text(key + ".sha256"))) {
+            return ": the " + what + " " + f + " has changed since it was made (" + key + ".sha256 "
+                    + text(key + ".sha256") + ", the file is " + own + ")";
+        }
+        return null;
     }
 
     /** The SHA-256 of a file, in hex (the cards' hashes; the TensorRT plans' key). */

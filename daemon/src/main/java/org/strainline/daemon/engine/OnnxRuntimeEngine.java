@@ -9,6 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Map;
 
 /**
@@ -41,6 +42,9 @@ public final class OnnxRuntimeEngine implements Engine {
     private final FloatBuffer out;
     private final OnnxTensor inTensor;
     private final OnnxTensor outTensor;
+    /** The span graph's constant window index ({@code rows}); null when the engine takes windows. */
+    private final OnnxTensor rowsTensor;
+    private final int spanStride;
     private final Map<String, OnnxTensor> inputs;
     private final Map<String, OnnxTensor> pinned;
     /** Runs through ONNX Runtime's C API, allocation free; null: through its Java API. */
@@ -64,18 +68,48 @@ public final class OnnxRuntimeEngine implements Engine {
      *                  {@code model.onnx}, for comparisons)
      */
     public OnnxRuntimeEngine(ModelCard card, int batch, int threads, int warmups, boolean cpuGraph) throws EngineException {
+        this(card, batch, threads, warmups, cpuGraph, 0);
+    }
+
+    /**
+     * @param spanStride where {@code > 0}, take the stream's span with windows this many samples
+     *                   apart and cut them in the graph ({@link ModelCard#spanGraph()}), where the
+     *                   card's span graph is valid for that stride; otherwise (and for 0) take the
+     *                   windows. {@link #spanStride()} says which, and the reason is logged.
+     */
+    public OnnxRuntimeEngine(ModelCard card, int batch, int threads, int warmups, boolean cpuGraph, int spanStride)
+            throws EngineException {
         this.card = card;
         this.batch = batch;
-        if (batch <= 0 || threads <= 0) {
-            throw new EngineException(card.name() + ": batch and threads must be positive, got " + batch + " and " + threads);
+        if (batch <= 0 || threads <= 0 || spanStride < 0) {
+            throw new EngineException(card.name() + ": batch and threads must be positive and the span stride not negative, got "
+                    + batch + ", " + threads + " and " + spanStride);
         }
+        ModelCard.SpanGraph span = null;
+        String spanWhy = null;
         try {
-            this.graph = cpuGraph ? card.cpuGraph() : new ModelCard.Graph(card.onnx(), false, "model.onnx (CPU graph not wanted)");
+            if (spanStride > 0) {
+                spanWhy = spanProblem(card, spanStride, cpuGraph);
+                if (spanWhy == null) {
+                    span = card.spanGraph();
+                    if (spanStride < span.minStride()) {
+                        spanWhy = "windows " + spanStride + " samples apart are closer than its span graph takes (span_graph.min_stride "
+                                + span.minStride() + ")";
+                        span = null;
+                    }
+                }
+            }
+            this.graph = span != null
+                    ? new ModelCard.Graph(span.file(), true, card.text("span_graph.file") + " (made from this model.onnx): fed the stream's span,"
+                            + " the windows " + spanStride + " samples apart cut in the graph after its first layer")
+                    : cpuGraph ? card.cpuGraph() : new ModelCard.Graph(card.onnx(), false, "model.onnx (CPU graph not wanted)");
         } catch (java.io.IOException e) {
             throw new EngineException(card.name() + "/" + card.version() + ": " + e.getMessage(), e);
         }
+        this.spanStride = span != null ? spanStride : 0;
         LOG.log(cpuGraph && !graph.rewritten() && card.has("cpu_graph") ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-                card.name() + "/" + card.version() + " on ONNX Runtime runs " + graph.why());
+                card.name() + "/" + card.version() + " on ONNX Runtime runs " + graph.why()
+                        + (spanWhy != null ? "; it takes the windows, not the stream's span: " + spanWhy : ""));
         OrtSession s = null;
         try {
             this.env = OrtNative.environment();
@@ -85,24 +119,39 @@ public final class OnnxRuntimeEngine implements Engine {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             s = env.createSession(graph.file().toString(), o);
-            check(s.getInputInfo(), card.input(), "input");
-            check(s.getOutputInfo(), card.output(), "output");
-            this.session = s;
-            long[] inShape = card.input().shape().clone();
-            inShape[0] = batch;
             long[] outShape = card.output().shape().clone();
             outShape[0] = batch;
-            this.in = direct((int) (batch * card.input().perItem()));
+            String[] names;
+            if (this.spanStride > 0) {
+                long[] k = card.input().shape();   // (-1, C, K)
+                checkSpanInputs(s.getInputInfo(), k[1]);
+                int m = (int) (k[2] / this.spanStride);
+                this.in = direct((int) (k[1] * (k[2] + (long) (batch - 1) * this.spanStride)));
+                this.inTensor = OnnxTensor.createTensor(env, in, new long[] {1, k[1], k[2] + (long) (batch - 1) * this.spanStride});
+                this.rowsTensor = OnnxTensor.createTensor(env, rows(batch, (int) k[1], m), new long[] {batch, k[1], m});
+                names = new String[] {"span", "rows"};
+                this.inputs = Map.of("span", inTensor, "rows", rowsTensor);
+            } else {
+                check(s.getInputInfo(), card.input(), "input");
+                long[] inShape = card.input().shape().clone();
+                inShape[0] = batch;
+                this.in = direct((int) (batch * card.input().perItem()));
+                this.inTensor = OnnxTensor.createTensor(env, in, inShape);
+                this.rowsTensor = null;
+                names = new String[] {card.input().name()};
+                this.inputs = Map.of(card.input().name(), inTensor);
+            }
+            check(s.getOutputInfo(), card.output(), "output");
+            this.session = s;
             this.out = direct((int) (batch * card.output().perItem()));
-            this.inTensor = OnnxTensor.createTensor(env, in, inShape);
             this.outTensor = OnnxTensor.createTensor(env, out, outShape);
-            this.inputs = Map.of(card.input().name(), inTensor);
             this.pinned = Map.of(card.output().name(), outTensor);
             OrtDirectRun d = null;
             String why = OrtDirectRun.unavailable();
             if (why == null) {
                 try {
-                    d = new OrtDirectRun(s, card.input().name(), inTensor, card.output().name(), outTensor);
+                    OnnxTensor[] values = rowsTensor == null ? new OnnxTensor[] {inTensor} : new OnnxTensor[] {inTensor, rowsTensor};
+                    d = new OrtDirectRun(s, names, values, card.output().name(), outTensor);
                 } catch (IllegalStateException e) {
                     why = e.getMessage();
                 }
@@ -128,6 +177,69 @@ public final class OnnxRuntimeEngine implements Engine {
             }
             throw new EngineException(card.name() + "/" + card.version() + ": ONNX Runtime cannot run " + graph.file() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Null where the card's span graph can take windows {@code stride} apart (its min_stride aside), else why not. */
+    private static String spanProblem(ModelCard card, int stride, boolean cpuGraph) {
+        if (!cpuGraph) {
+            return "the CPU graphs are not wanted";
+        }
+        if (!card.has("span_graph")) {
+            return "the card lists no span graph";
+        }
+        long[] shape = card.input().shape();
+        if (shape.length != 3) {
+            return "its input is not (batch, channels, samples)";
+        }
+        long k = shape[2];
+        if (k % stride != 0 || k / stride < 2) {
+            return "windows " + stride + " samples apart do not tile its " + k + "-sample window in two or more blocks";
+        }
+        try {
+            card.spanGraph();
+            return null;
+        } catch (java.io.IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * The span graph's window index: {@code rows[b, c, m]} is the row of {@code S} samples the graph
+     * gathers for block {@code m} of window {@code b}, channel {@code c}, out of its
+     * {@code C × (nb + 2B)} rows: each channel's {@code nb = M + B − 1} blocks of the first layer's
+     * output over the span, then each window's first and last blocks with that window's own edges.
+     */
+    static LongBuffer rows(int batch, int channels, int m) {
+        int nb = m + batch - 1;
+        LongBuffer r = ByteBuffer.allocateDirect(8 * batch * channels * m).order(ByteOrder.nativeOrder()).asLongBuffer();
+        int i = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < channels; c++) {
+                long base = (long) c * (nb + 2L * batch);
+                for (int j = 0; j < m; j++) {
+                    r.put(i++, base + (j == 0 ? nb + b : j == m - 1 ? nb + batch + b : b + j));
+                }
+            }
+        }
+        return r;
+    }
+
+    private void checkSpanInputs(Map<String, NodeInfo> info, long channels) throws EngineException {
+        NodeInfo span = info.get("span");
+        NodeInfo rows = info.get("rows");
+        if (info.size() != 2 || span == null || rows == null || !(span.getInfo() instanceof TensorInfo)
+                || !(rows.getInfo() instanceof TensorInfo)) {
+            throw new EngineException(card.file() + ": span_graph: " + graph.file().getFileName() + " has inputs " + info.keySet()
+                    + ", a span graph takes [span, rows]");
+        }
+        TensorInfo s = (TensorInfo) span.getInfo();
+        TensorInfo r = (TensorInfo) rows.getInfo();
+        if (s.type != ai.onnxruntime.OnnxJavaType.FLOAT || r.type != ai.onnxruntime.OnnxJavaType.INT64
+                || s.getShape().length != 3 || s.getShape()[1] != channels || r.getShape().length != 3 || r.getShape()[1] != channels) {
+            throw new EngineException(card.file() + ": span_graph: " + graph.file().getFileName() + " takes span "
+                    + java.util.Arrays.toString(s.getShape()) + " " + s.type + " and rows " + java.util.Arrays.toString(r.getShape()) + " "
+                    + r.type + "; a span graph of this card takes (1, " + channels + ", L) FLOAT and (B, " + channels + ", M) INT64");
         }
     }
 
@@ -191,6 +303,11 @@ public final class OnnxRuntimeEngine implements Engine {
     }
 
     @Override
+    public int spanStride() {
+        return spanStride;
+    }
+
+    @Override
     public void run() throws EngineException {
         if (closed) {
             throw new EngineException(card.name() + "/" + card.version() + ": run after close");
@@ -246,6 +363,9 @@ public final class OnnxRuntimeEngine implements Engine {
         try {
             inTensor.close();
             outTensor.close();
+            if (rowsTensor != null) {
+                rowsTensor.close();
+            }
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException(card.name() + ": closing the session failed", e);

@@ -36,8 +36,9 @@ final class OrtDirectRun {
     private final long api;
     private final long session;
     /** The names' C strings: the name arrays point into them. */
-    private final Memory inputName;
+    private final Memory[] inputName;
     private final Memory outputName;
+    private final int inputCount;
     private final Memory inputNames;
     private final Memory inputs;
     private final Memory outputNames;
@@ -45,11 +46,11 @@ final class OrtDirectRun {
 
     /**
      * @param session ONNX Runtime's session (open; its environment loaded)
-     * @param input   the input's name and its tensor
+     * @param inputNames the inputs' names, and their tensors in the same order
      * @param output  the output's name and the tensor ONNX Runtime writes it into
      * @throws IllegalStateException where {@link #unavailable()} is not null, or a handle is unreadable
      */
-    OrtDirectRun(OrtSession session, String inputName, OnnxTensor input, String outputName, OnnxTensor output) {
+    OrtDirectRun(OrtSession session, String[] inputNames, OnnxTensor[] inputs, String outputName, OnnxTensor output) {
         if (UNAVAILABLE != null) {
             throw new IllegalStateException(UNAVAILABLE);
         }
@@ -59,11 +60,20 @@ final class OrtDirectRun {
                 throw new IllegalStateException("ONNX Runtime's API handle is not set");
             }
             this.session = handle(session, OrtSession.class);
-            this.inputName = cString(inputName);
+            Class<?> tensor = Class.forName("ai.onnxruntime.OnnxTensorLike");
+            this.inputCount = inputNames.length;
+            this.inputName = new Memory[inputCount];
+            long[] names = new long[inputCount];
+            long[] values = new long[inputCount];
+            for (int i = 0; i < inputCount; i++) {
+                this.inputName[i] = cString(inputNames[i]);
+                names[i] = Pointer.nativeValue(this.inputName[i]);
+                values[i] = handle(inputs[i], tensor);
+            }
             this.outputName = cString(outputName);
-            this.inputNames = pointers(Pointer.nativeValue(this.inputName));
+            this.inputNames = pointers(names);
             this.outputNames = pointers(Pointer.nativeValue(this.outputName));
-            this.inputs = pointers(handle(input, Class.forName("ai.onnxruntime.OnnxTensorLike")));
+            this.inputs = pointers(values);
             this.outputs = pointers(handle(output, Class.forName("ai.onnxruntime.OnnxTensorLike")));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("ONNX Runtime's Java binding does not expose its handles as expected (" + e + ")", e);
@@ -76,12 +86,12 @@ final class OrtDirectRun {
     }
 
     /**
-     * Runs the session once: the input tensor's memory in, the output tensor's memory out.
+     * Runs the session once: the input tensors' memory in, the output tensor's memory out.
      *
      * @return null on success, otherwise ONNX Runtime's error message
      */
     String run() {
-        long status = strainline_ort_run(api, session, Pointer.nativeValue(inputNames), Pointer.nativeValue(inputs), 1,
+        long status = strainline_ort_run(api, session, Pointer.nativeValue(inputNames), Pointer.nativeValue(inputs), inputCount,
                 Pointer.nativeValue(outputNames), 1, Pointer.nativeValue(outputs));
         if (status == 0) {
             return null;

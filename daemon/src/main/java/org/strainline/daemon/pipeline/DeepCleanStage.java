@@ -125,6 +125,8 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     /** The second whose windows the engine's input already holds the known part of ({@link SnapshotState#windowsBefore}). */
     private long prefilledFor = Long.MIN_VALUE;
     private boolean prefill = true;
+    /** The engine takes the stream's span and cuts the windows itself ({@link Engine#spanStride()}). */
+    private final boolean spanInput;
     private long prefilledRuns;
     /** Samples a batch of windows spans. */
     private final long span;
@@ -153,6 +155,11 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             throw new IOException(ifo + " deepclean: the engine runs batches of " + engine.batch() + ", the stage needs "
                     + batch + " (one window per " + stride + " samples)");
         }
+        if (engine.spanStride() != 0 && engine.spanStride() != stride) {
+            throw new IOException(ifo + " deepclean: the engine cuts windows " + engine.spanStride() + " samples apart, the stage's are "
+                    + stride + " apart");
+        }
+        this.spanInput = engine.spanStride() != 0;
         int latency = (int) Math.round(s.aggregationLatencyS() * fs);
         int lookahead = (int) Math.round(s.lookaheadS() * fs);
         if ((latency + lookahead) % fs != 0) {
@@ -286,7 +293,7 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         }
         strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
         // the next second's windows as far as they are known now (half the tensor), before it comes
-        if (prefill && snapshot.written() + fs >= span) {
+        if (prefill && !spanInput && snapshot.written() + fs >= span) {
             snapshot.windowsBefore(batch, stride, fs, engine.input(), 0);
             prefilledFor = e.gpsS() + 1;
         }
@@ -307,7 +314,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         if (!snapshot.ready(batch, stride)) {
             return false;
         }
-        if (prefilledFor == e.gpsS()) {
+        if (spanInput) {
+            snapshot.span(batch, stride, engine.input(), 0);   // C x span floats: the engine cuts the windows
+        } else if (prefilledFor == e.gpsS()) {
             snapshot.windowsAfter(batch, stride, fs, engine.input(), 0);   // the rest of what windowsBefore began
             prefilledRuns++;
         } else {

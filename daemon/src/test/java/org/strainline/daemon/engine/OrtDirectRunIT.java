@@ -97,7 +97,8 @@ class OrtDirectRunIT {
     void aFailedRunReturnsOnnxRuntimesMessageAndTheEngineSaysWhichModel() throws Exception {
         ModelCard card = ModelCard.load(REPO.resolve("bbhnet/3"));
         try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, 4, 1, 0)) {
-            OrtDirectRun wrong = new OrtDirectRun(e.session(), "no_such_input", e.inputTensor(), card.output().name(), e.outputTensor());
+            OrtDirectRun wrong = new OrtDirectRun(e.session(), new String[] {"no_such_input"}, new ai.onnxruntime.OnnxTensor[] {e.inputTensor()},
+                    card.output().name(), e.outputTensor());
             for (int i = 0; i < 3; i++) {   // each failure's status is released once: a double release would crash here
                 String error = wrong.run();
                 assertTrue(error != null && error.contains("no_such_input"), "ONNX Runtime's message: " + error);

@@ -43,6 +43,11 @@ class DeepCleanStageIT {
         }
     }
 
+    /** The stage's window stride: samples between windows at its inference rate. */
+    static int stride(ModelCard card, DeepCleanStage.Settings s) {
+        return card.sampleRateHz() / s.inferenceRateHz();
+    }
+
     static IfoSpec h1(Path root) {
         List<ChannelSpec> w = new ArrayList<>();
         for (String n : Simulator.witnesses("H1")) {
@@ -95,7 +100,8 @@ class DeepCleanStageIT {
             List<Out> outs = new ArrayList<>();
             IfoSpec spec = h1(root);
             int warm;
-            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s))) {
+                assertEquals(stride(card, s), engine.spanStride(), "the daemon's engine: fed the span");
                 DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> {
                     float[] x = new float[c.rateHz()];
                     c.samples().get(0, x);
@@ -317,6 +323,68 @@ class DeepCleanStageIT {
     }
 
     /**
+     * A stage whose engine is fed the stream's span (the daemon's) cleans every second as one whose
+     * engine is fed the windows, through warm-up, a gap's reset and the gate, to float rounding.
+     */
+    @Test
+    void aStageOnTheSpanGraphCleansAsOneOnTheWindowsGraph() throws Exception {
+        int n = 40;
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcs");
+        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 781, List.of(), Set.of(G + 25), Set.of(),
+                Simulator.Config.DEFAULT_COUPLING));
+        try {
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            IfoSpec spec = h1(root);
+            List<List<Out>> outs = List.of(new ArrayList<>(), new ArrayList<>());
+            DeepCleanStage[] stages = new DeepCleanStage[2];
+            try (OnnxRuntimeEngine a = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s));
+                 OnnxRuntimeEngine b = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
+                assertEquals(stride(card, s), a.spanStride());
+                assertEquals(0, b.spanStride());
+                OnnxRuntimeEngine[] engines = {a, b};
+                for (int k = 0; k < 2; k++) {
+                    List<Out> o = outs.get(k);
+                    stages[k] = new DeepCleanStage(spec, card, engines[k], s, c -> {
+                        float[] x = new float[c.rateHz()];
+                        c.samples().get(0, x);
+                        o.add(new Out(c.gpsS(), c.flags(), x));
+                    });
+                }
+                com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> both = (e, seq, end) -> {
+                    stages[0].onEvent(e, seq, end);
+                    stages[1].onEvent(e, seq, end);
+                };
+                feed(spec, both, stages[1], n);
+                stages[0].onShutdown();
+                stages[1].onShutdown();
+            }
+            assertEquals(n, outs.get(0).size());
+            assertEquals(n, outs.get(1).size());
+            assertEquals(0, stages[0].prefilledRuns(), "nothing is written ahead for an engine fed the span");
+            int cleaned = 0;
+            for (int i = 0; i < n; i++) {
+                Out x = outs.get(0).get(i);
+                Out y = outs.get(1).get(i);
+                assertEquals(y.gps(), x.gps());
+                assertEquals(y.flags(), x.flags(), "flags of GPS " + x.gps());
+                double worst = 0;
+                double scale = 0;
+                for (int j = 0; j < y.x().length; j++) {
+                    worst = Math.max(worst, Math.abs(x.x()[j] - y.x()[j]));
+                    scale = Math.max(scale, Math.abs(y.x()[j]));
+                }
+                assertTrue(worst <= 1e-5 * scale, "GPS " + x.gps() + ": max |diff| " + worst + " of max |x| " + scale);
+                cleaned += (y.flags() & (CleanedSecond.UNCLEANED | CleanedSecond.GATED)) == 0 ? 1 : 0;
+            }
+            assertTrue(cleaned >= 10, "seconds cleaned by both: " + cleaned);
+        } finally {
+            delete(root);
+        }
+    }
+
+    /**
      * A real engine whose runs' own allocation is counted apart: where ONNX Runtime is called through
      * its Java API (the C shim not built) a run makes ~0.5 kB of objects that are not the stage's.
      */
@@ -349,39 +417,49 @@ class DeepCleanStageIT {
         try {
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
-            IfoSpec spec = h1(root);
-            long[] outs = {0};
-            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1);
-            CountedEngine engine = new CountedEngine(real, mx);
-            boolean withEngine = real.callsCApi();
-            DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> outs[0]++);
-            long[] measured = {0, 0, 0};   // bytes, seconds, seconds that allocated
-            int skip = stage.warmSeconds() + 10;   // past warm-up, the gate's history full, every code path hot
-            com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> probe = (e, seq, eob) -> {
-                long a0 = mx.getCurrentThreadAllocatedBytes();
-                long e0 = engine.bytes;
-                stage.onEvent(e, seq, eob);
-                long d = mx.getCurrentThreadAllocatedBytes() - a0 - (withEngine ? 0 : engine.bytes - e0);
-                if (stage.counter(DeepCleanStage.Counter.SECONDS_IN) > skip) {
-                    measured[0] += d;
-                    measured[1]++;
-                    measured[2] += d != 0 ? 1 : 0;
-                }
-            };
-            feed(spec, probe, stage, n);
-            real.close();
-            assertEquals(0, stage.counter(DeepCleanStage.Counter.SECONDS_GATED), "cleaning, not gated: no state change to log");
-            assertTrue(measured[1] >= n - skip - 1, "measured " + measured[1] + " seconds");
-            assertTrue(stage.counter(DeepCleanStage.Counter.SECONDS_CLEANED) > 0, "the measured seconds went the cleaning path");
-            // per second nothing: a second that allocates is a one-off of the JIT recompiling a method
-            // (deoptimised code runs interpreted, where nothing is scalar-replaced), a few hundred bytes
-            // in at most a few seconds; an allocation per second would show in every one of them
-            assertTrue(measured[2] <= 3 && measured[0] < 4096, "the stage" + (withEngine ? " and its engine" : " (its engine apart: "
-                    + real.callPath() + ")") + " allocated " + measured[0] + " bytes over " + measured[1]
-                    + " seconds, in " + measured[2] + " of them");
+            // the engine fed the span (the daemon's), then one fed the windows (half written ahead)
+            for (int spanStride : new int[] {stride(card, s), 0}) {
+                allocationPerSecond(root, n, card, s, spanStride);
+            }
         } finally {
             delete(root);
         }
+    }
+
+    private static void allocationPerSecond(Path root, int n, ModelCard card, DeepCleanStage.Settings s, int spanStride) throws Exception {
+        IfoSpec spec = h1(root);
+        long[] outs = {0};
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, spanStride);
+        assertEquals(spanStride, real.spanStride());
+        String what = spanStride > 0 ? "fed the span" : "fed the windows";
+        CountedEngine engine = new CountedEngine(real, mx);
+        boolean withEngine = real.callsCApi();
+        DeepCleanStage stage = new DeepCleanStage(spec, card, engine, s, c -> outs[0]++);
+        long[] measured = {0, 0, 0};   // bytes, seconds, seconds that allocated
+        int skip = stage.warmSeconds() + 10;   // past warm-up, the gate's history full, every code path hot
+        com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> probe = (e, seq, eob) -> {
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            long e0 = engine.bytes;
+            stage.onEvent(e, seq, eob);
+            long d = mx.getCurrentThreadAllocatedBytes() - a0 - (withEngine ? 0 : engine.bytes - e0);
+            if (stage.counter(DeepCleanStage.Counter.SECONDS_IN) > skip) {
+                measured[0] += d;
+                measured[1]++;
+                measured[2] += d != 0 ? 1 : 0;
+            }
+        };
+        feed(spec, probe, stage, n);
+        real.close();
+        assertEquals(spanStride > 0, stage.prefilledRuns() == 0, what + ": written ahead only for windows");
+        assertEquals(0, stage.counter(DeepCleanStage.Counter.SECONDS_GATED), what + ": cleaning, not gated: no state change to log");
+        assertTrue(measured[1] >= n - skip - 1, what + ": measured " + measured[1] + " seconds");
+        assertTrue(stage.counter(DeepCleanStage.Counter.SECONDS_CLEANED) > 0, what + ": the measured seconds went the cleaning path");
+        // per second nothing: a second that allocates is a one-off of the JIT recompiling a method
+        // (deoptimised code runs interpreted, where nothing is scalar-replaced), a few hundred bytes
+        // in at most a few seconds; an allocation per second would show in every one of them
+        assertTrue(measured[2] <= 3 && measured[0] < 4096, what + ": the stage" + (withEngine ? " and its engine" : " (its engine apart: "
+                + real.callPath() + ")") + " allocated " + measured[0] + " bytes over " + measured[1]
+                + " seconds, in " + measured[2] + " of them");
     }
 }
