@@ -23,20 +23,23 @@ import org.strainline.daemon.engine.OnnxRuntimeEngine;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.strainline.benchmarks.EngineHarness --out FILE \
  *     [--threads 1] [--batches 1,2,4,...,512] [--min-seconds 1] [--java-api] \
- *     LABEL=VERSION_DIR[:onnx][@MAX_BATCH] ...
+ *     LABEL=VERSION_DIR[:onnx|:span][@MAX_BATCH] ...
  * </pre>
  *
  * With {@code --java-api} every model and batch is also timed through ONNX Runtime's Java API
  * (alternating run by run with the engine's own C API call), for the cost of the Java API's objects.
  *
  * {@code :onnx} runs {@code model.onnx} even where the card lists a CPU graph (the comparison the
- * CPU graph is for); {@code @MAX_BATCH} caps the batch sizes of one model.
+ * CPU graph is for); {@code :span} feeds a DeepClean model's span graph the stream's span, the
+ * batch's windows {@code sample rate / batch} apart, as the daemon does (where the span graph
+ * cannot take that stride the engine takes the windows; {@code span_stride} 0 in the output says
+ * so); {@code @MAX_BATCH} caps the batch sizes of one model.
  */
 public final class EngineHarness {
     private EngineHarness() {
     }
 
-    private record Model(String label, Path dir, boolean cpuGraph, int maxBatch) {
+    private record Model(String label, Path dir, boolean cpuGraph, boolean span, int maxBatch) {
         static Model parse(String spec) {
             int eq = spec.indexOf('=');
             if (eq <= 0) {
@@ -51,11 +54,16 @@ public final class EngineHarness {
                 rest = rest.substring(0, at);
             }
             boolean cpu = true;
+            boolean span = false;
+            if (rest.endsWith(":span")) {
+                span = true;
+                rest = rest.substring(0, rest.length() - 5);
+            }
             if (rest.endsWith(":onnx")) {
                 cpu = false;
                 rest = rest.substring(0, rest.length() - 5);
             }
-            return new Model(label, Path.of(rest), cpu, max);
+            return new Model(label, Path.of(rest), cpu, span, max);
         }
     }
 
@@ -77,7 +85,7 @@ public final class EngineHarness {
             }
         }
         if (out == null || models.isEmpty()) {
-            System.err.println("usage: EngineHarness --out FILE [--threads N] [--batches LIST] [--min-seconds S] LABEL=DIR[:onnx][@MAX] ...");
+            System.err.println("usage: EngineHarness --out FILE [--threads N] [--batches LIST] [--min-seconds S] LABEL=DIR[:onnx|:span][@MAX] ...");
             System.exit(2);
         }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -88,7 +96,8 @@ public final class EngineHarness {
                 if (b > m.maxBatch()) {
                     continue;
                 }
-                try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, b, threads, 2, m.cpuGraph())) {
+                int stride = m.span() && card.sampleRateHz() % b == 0 ? card.sampleRateHz() / b : 0;
+                try (OnnxRuntimeEngine e = new OnnxRuntimeEngine(card, b, threads, 2, m.cpuGraph(), stride)) {
                     fill(e.input(), b);
                     List<Double> ms = new ArrayList<>();
                     List<Double> jms = new ArrayList<>();
@@ -125,10 +134,10 @@ public final class EngineHarness {
                     String line = String.format(Locale.ROOT,
                             "{\"engine\":\"onnxruntime\",\"model\":\"%s\",\"graph\":\"%s\",\"threads\":%d,\"batch\":%d,"
                                     + "\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"windows_per_s\":%.2f,\"alloc_bytes_per_run\":%.1f,"
-                                    + "\"call\":\"%s\"",
+                                    + "\"call\":\"%s\",\"span_stride\":%d",
                             m.label(), e.graph().file().getFileName(), threads, b, sorted.length, median, sorted[0],
                             b / (median / 1e3), counted == 0 ? 0.0 : (double) allocated / counted,
-                            e.callsCApi() ? "c_api" : "java_api");
+                            e.callsCApi() ? "c_api" : "java_api", e.spanStride());
                     if (javaApi) {
                         double[] js = jms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                         line += String.format(Locale.ROOT, ",\"java_api_median_ms\":%.4f,\"java_api_alloc_bytes_per_run\":%.1f",

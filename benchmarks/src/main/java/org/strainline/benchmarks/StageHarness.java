@@ -33,12 +33,14 @@ import org.strainline.shm.StreamSpec;
  * One IFO's DeepClean stage on its own: simulated H1 frames on tmpfs, the real ingest, the stage
  * on its consumer thread, and per second the time the stage took besides its engine run (its
  * "own work": resampling, scaling, laying out the windows, aggregation, band-pass, gate), next to
- * the engine run itself. With {@code --engine none} the run is a no-op over buffers of the right
+ * the engine run itself. {@code onnxruntime} feeds the engine the stream's span as the daemon does
+ * (its span graph cuts the windows), {@code onnxruntime-windows} the windows (half of them written
+ * ahead of each second). With {@code --engine none} the run is a no-op over buffers of the right
  * size (the stage's work alone, without the engine's cache footprint). A harness run, not JMH.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.strainline.benchmarks.StageHarness \
- *     [--repo models/repository] [--seconds 120] [--rate 64] [--engine onnxruntime|none]
+ *     [--repo models/repository] [--seconds 120] [--rate 64] [--engine onnxruntime|onnxruntime-windows|none]
  * </pre>
  */
 public final class StageHarness {
@@ -72,7 +74,12 @@ public final class StageHarness {
             DeepCleanStage.Settings s = new DeepCleanStage.Settings(rate, base.aggregationLatencyS(), base.bandLowHz(),
                     base.bandHighHz(), base.historyS(), base.lookaheadS(), base.taperS(), base.gateSpanS(),
                     base.crossfadeS(), base.joinS());
-            Engine inner = "none".equals(engineName) ? new NoEngine(card, rate) : new OnnxRuntimeEngine(card, rate, 1, 2);
+            Engine inner = switch (engineName) {
+                case "none" -> new NoEngine(card, rate);
+                case "onnxruntime-windows" -> new OnnxRuntimeEngine(card, rate, 1, 2);
+                case "onnxruntime" -> new OnnxRuntimeEngine(card, rate, 1, 2, true, card.sampleRateHz() / rate);
+                default -> throw new IllegalArgumentException("--engine " + engineName + ": onnxruntime, onnxruntime-windows or none");
+            };
             Clocked engine = new Clocked(inner);
             long[] cleaned = {0};
             DeepCleanStage stage = new DeepCleanStage(h1(root), card, engine, s, c -> cleaned[0]++);

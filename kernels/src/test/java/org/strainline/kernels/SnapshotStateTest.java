@@ -66,6 +66,45 @@ class SnapshotStateTest {
     }
 
     @Test
+    void theSpanIsTheNewestSamplesTheWindowsAreCutFromForAnySplitIntoUpdates() {
+        Random r = new Random(5);
+        int channels = 3;
+        int window = 64;
+        int batch = 9;
+        int stride = 5;
+        int span = window + (batch - 1) * stride;
+        SnapshotState s = new SnapshotState(channels, window, batch, stride, 11);
+        FloatBuffer dst = FloatBuffer.allocate(channels * span + 2);
+        long total = 0;
+        int checked = 0;
+        for (int step = 0; step < 300; step++) {
+            int n = r.nextInt(10) == 0 ? s.capacity() + r.nextInt(50) : 1 + r.nextInt(40);
+            s.update(chunk(channels, total, n), 0, n);
+            total += n;
+            if (!s.ready(batch, stride)) {
+                continue;
+            }
+            s.span(batch, stride, dst, 2);
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < span; i++) {
+                    assertEquals(x(c, total - span + i), dst.get(2 + c * span + i), "channel " + c + " sample " + i + " after " + total);
+                }
+            }
+            // window b of the batch starts b * stride samples into the span
+            FloatBuffer w = FloatBuffer.allocate(batch * channels * window);
+            s.windows(batch, stride, w, 0);
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < channels; c++) {
+                    assertEquals(w.get((b * channels + c) * window), dst.get(2 + c * span + b * stride), "window " + b + " channel " + c);
+                }
+            }
+            checked++;
+        }
+        assertTrue(checked > 250, "spans checked: " + checked);
+        assertThrows(IllegalArgumentException.class, () -> s.span(batch + 100, stride, dst, 0), "a span longer than the state");
+    }
+
+    @Test
     void windowsSplitAroundAnUpdateEqualTheWindowsAfterIt() {
         Random r = new Random(11);
         int channels = 3;
@@ -150,7 +189,7 @@ class SnapshotStateTest {
     }
 
     @Test
-    void updateAndWindowsAllocateNothing() {
+    void updateWindowsAndSpanAllocateNothing() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         SnapshotState s = new SnapshotState(21, 4096, 512, 8, 0);
         FloatBuffer second = java.nio.ByteBuffer.allocateDirect(4 * 21 * 4096).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
@@ -169,7 +208,11 @@ class SnapshotStateTest {
             s.update(second, 0, 4096);
             s.windowsAfter(64, 8, 4096, dst, 0);
         }
+        for (int i = 0; i < 1000; i++) {
+            s.update(second, 0, 4096);
+            s.span(512, 8, dst, 0);
+        }
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 2000 updates + batches, whole and split");
+        assertTrue(bytes < 1000, "allocated " + bytes + " bytes over 3000 updates + batches, whole, split and as the span");
     }
 }

@@ -116,6 +116,8 @@ class RunIT {
         assertTrue(!stopLog.contains("SLF4J(W)"), "Logback is bound as the SLF4J provider: " + stopLog);
         for (String ifo : new String[] {"h1", "l1"}) {   // the jar carries the C shim: runs allocate nothing
             assertTrue(stopLog.contains("deepclean-" + ifo + "/1 calls ONNX Runtime through the C API"), stopLog);
+            assertTrue(stopLog.contains("deepclean-" + ifo + "/1 on ONNX Runtime runs model.span.onnx (made from this model.onnx): fed the"
+                    + " stream's span"), "the daemon feeds DeepClean the span: " + stopLog);
         }
         assertTrue(java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  "
                 + "org\\.strainline\\.daemon\\.Daemon: strainline running: 2 IFO\\(s\\)").matcher(stopLog).find(),
