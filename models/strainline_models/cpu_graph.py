@@ -207,6 +207,16 @@ def _fold_interleave(model, done):
     g.node.extend(nodes)
 
 
+def _save(version_dir, name, model, source, extra):
+    """Writes a graph derived from model.onnx (bytes `source`) beside it; its card entry."""
+    data = model.SerializeToString()
+    with open(os.path.join(version_dir, name), "wb") as f:
+        f.write(data)
+    entry = {"file": name, "source_sha256": hashlib.sha256(source).hexdigest(), "sha256": hashlib.sha256(data).hexdigest()}
+    entry.update(extra)
+    return entry
+
+
 def write(version_dir):
     src = os.path.join(version_dir, "model.onnx")
     with open(src, "rb") as f:
@@ -221,11 +231,7 @@ def write(version_dir):
         print(f"{src}: nothing to rewrite; no model.cpu.onnx")
         card.pop("cpu_graph", None)
     else:
-        data = model.SerializeToString()
-        with open(os.path.join(version_dir, "model.cpu.onnx"), "wb") as f:
-            f.write(data)
-        card["cpu_graph"] = {"file": "model.cpu.onnx", "source_sha256": hashlib.sha256(raw).hexdigest(),
-                             "sha256": hashlib.sha256(data).hexdigest(), "rewritten": done}
+        card["cpu_graph"] = _save(version_dir, "model.cpu.onnx", model, raw, {"rewritten": done})
         for d in done:
             print(f"{src}: {d}")
     spanned, min_stride, why = span_graph(model if done else onnx.load_from_string(raw))
@@ -233,11 +239,7 @@ def write(version_dir):
         print(f"{src}: no span graph: {why}")
         card.pop("span_graph", None)
     else:
-        data = spanned.SerializeToString()
-        with open(os.path.join(version_dir, "model.span.onnx"), "wb") as f:
-            f.write(data)
-        card["span_graph"] = {"file": "model.span.onnx", "source_sha256": hashlib.sha256(raw).hexdigest(),
-                              "sha256": hashlib.sha256(data).hexdigest(), "min_stride": min_stride, "rewritten": why}
+        card["span_graph"] = _save(version_dir, "model.span.onnx", spanned, raw, {"min_stride": min_stride, "rewritten": why})
         print(f"{src}: span graph: {why} (strides from {min_stride} samples)")
     with open(card_path, "w") as f:
         f.write(head)

@@ -31,9 +31,9 @@ class SpanGraphIT {
 
     @Test
     void theSpanGraphGivesTheWindowsGraphsOutputsForEveryDeepCleanModel() throws Exception {
-        // (batch, stride): the daemon's default 64 Hz, the demo's 32 Hz, production's 512 Hz stride (8) on a
-        // short batch, the smallest stride the graph takes (6 does not divide 4096: 8 is the smallest that does
-        // past 4), a single window, and the longest stride that still leaves two blocks
+        // (batch, stride): the daemon's default 64 Hz, the demo's 32 Hz, production's stride of 8 (512 Hz; the
+        // smallest power of two the graph takes) on a short batch, a single window, and the longest stride
+        // that still leaves two blocks a window
         int[][] cases = {{64, 64}, {32, 128}, {24, 8}, {1, 64}, {3, 2048}};
         for (String name : List.of("deepclean-h1/1", "deepclean-l1/1")) {
             ModelCard card = ModelCard.load(REPO.resolve(name));

@@ -72,6 +72,35 @@ class DeepCleanStageIT {
         return root;
     }
 
+    /** {@code n} seconds of simulated H1 frames (the given seed) with second {@code missing} missing, in a fresh tmpfs directory. */
+    static Path simulatedH1WithGap(String name, int n, long seed, long missing) throws Exception {
+        Path shm = Paths.get("/dev/shm");
+        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), name);
+        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, seed, List.of(), Set.of(missing), Set.of(),
+                Simulator.Config.DEFAULT_COUPLING));
+        return root;
+    }
+
+    /** A sink keeping a copy of every second the stage hands on. */
+    static DeepCleanStage.Sink keep(List<Out> outs) {
+        return c -> {
+            float[] x = new float[c.rateHz()];
+            c.samples().get(0, x);
+            outs.add(new Out(c.gpsS(), c.flags(), x));
+        };
+    }
+
+    /** The real ingest into both stages, the same events in turn on one consumer thread, until the second has taken {@code n}; then both shut down. */
+    static void feedBoth(IfoSpec spec, DeepCleanStage[] stages, int n) throws Exception {
+        com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> both = (e, seq, end) -> {
+            stages[0].onEvent(e, seq, end);
+            stages[1].onEvent(e, seq, end);
+        };
+        feed(spec, both, stages[1], n);
+        stages[0].onShutdown();
+        stages[1].onShutdown();
+    }
+
     /** The real ingest over {@code spec}'s files into {@code handler}, until {@code stage} has taken {@code n} seconds (at most 2 min); then stopped. */
     static void feed(IfoSpec spec, com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> handler, DeepCleanStage stage, int n)
             throws Exception {
@@ -270,10 +299,7 @@ class DeepCleanStageIT {
     @Test
     void windowsWrittenAheadOfTheirSecondAreTheWindowsOfThatSecond() throws Exception {
         int n = 44;
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcp");
-        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 779, List.of(), Set.of(G + 22), Set.of(),
-                Simulator.Config.DEFAULT_COUPLING));   // a missing second: the stage resets
+        Path root = simulatedH1WithGap("strainline-dcp", n, 779, G + 22);   // a missing second: the stage resets
         try {
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
@@ -285,24 +311,13 @@ class DeepCleanStageIT {
                  OnnxRuntimeEngine b = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1)) {
                 OnnxRuntimeEngine[] real = {a, b};
                 for (int k = 0; k < 2; k++) {
-                    List<Out> o = outs.get(k);
                     DeepCleanStage[] self = stages;
                     int kk = k;
                     rec[k] = new InputRecorder(new FailingEngine(real[k], 9, () -> self[kk].counter(DeepCleanStage.Counter.SECONDS_IN)));
-                    stages[k] = new DeepCleanStage(spec, card, rec[k], s, c -> {
-                        float[] x = new float[c.rateHz()];
-                        c.samples().get(0, x);
-                        o.add(new Out(c.gpsS(), c.flags(), x));
-                    });
+                    stages[k] = new DeepCleanStage(spec, card, rec[k], s, keep(outs.get(k)));
                 }
                 stages[1].prefill(false);
-                com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> both = (e, seq, end) -> {
-                    stages[0].onEvent(e, seq, end);
-                    stages[1].onEvent(e, seq, end);
-                };
-                feed(spec, both, stages[1], n);
-                stages[0].onShutdown();
-                stages[1].onShutdown();
+                feedBoth(spec, stages, n);
             }
             assertEquals(n, outs.get(0).size());
             assertEquals(1, stages[0].counter(DeepCleanStage.Counter.ENGINE_ERRORS), "the engine failure happened");
@@ -329,10 +344,7 @@ class DeepCleanStageIT {
     @Test
     void aStageOnTheSpanGraphCleansAsOneOnTheWindowsGraph() throws Exception {
         int n = 40;
-        Path shm = Paths.get("/dev/shm");
-        Path root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")), "strainline-dcs");
-        Simulator.run(new Simulator.Config(root, List.of("H1"), G, n, 781, List.of(), Set.of(G + 25), Set.of(),
-                Simulator.Config.DEFAULT_COUPLING));
+        Path root = simulatedH1WithGap("strainline-dcs", n, 781, G + 25);
         try {
             ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
             DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
@@ -345,20 +357,9 @@ class DeepCleanStageIT {
                 assertEquals(0, b.spanStride());
                 OnnxRuntimeEngine[] engines = {a, b};
                 for (int k = 0; k < 2; k++) {
-                    List<Out> o = outs.get(k);
-                    stages[k] = new DeepCleanStage(spec, card, engines[k], s, c -> {
-                        float[] x = new float[c.rateHz()];
-                        c.samples().get(0, x);
-                        o.add(new Out(c.gpsS(), c.flags(), x));
-                    });
+                    stages[k] = new DeepCleanStage(spec, card, engines[k], s, keep(outs.get(k)));
                 }
-                com.lmax.disruptor.EventHandler<org.strainline.shm.FrameEvent> both = (e, seq, end) -> {
-                    stages[0].onEvent(e, seq, end);
-                    stages[1].onEvent(e, seq, end);
-                };
-                feed(spec, both, stages[1], n);
-                stages[0].onShutdown();
-                stages[1].onShutdown();
+                feedBoth(spec, stages, n);
             }
             assertEquals(n, outs.get(0).size());
             assertEquals(n, outs.get(1).size());
