@@ -44,7 +44,7 @@ for r in $(seq 1 "$rounds"); do
       "deepclean-h1=$dc" "bbhnet=$bb" "aframe-full=$af@$full_max" > "$work/torch-$r.log"
   echo "round $r: ONNX Runtime" >&2
   java -Xms2g -Xmx4g -cp "$jar" org.strainline.benchmarks.EngineHarness --out "$work/ort-$r.jsonl" --threads "$threads" \
-      --batches "$batches" "deepclean-h1=$dc" "deepclean-h1/model.onnx=$dc:onnx" "bbhnet=$bb" "aframe-full=$af@$full_max" \
+      --batches "$batches" "deepclean-h1=$dc" "deepclean-h1/model.onnx=$dc:onnx" "deepclean-h1/span=$dc:span" "bbhnet=$bb" "aframe-full=$af@$full_max" \
       > "$work/ort-$r.log" 2>&1
 done
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

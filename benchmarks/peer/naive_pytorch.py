@@ -143,7 +143,8 @@ def main():
         d = os.path.join(a.repository, "deepclean-" + ifo.lower(), "1")
         dc[ifo], cards[ifo] = load_deepclean(d)
         check(dc[ifo], d, "deepclean-" + ifo.lower())
-    bdir = os.path.join(a.repository, "bbhnet", "2")
+    bdir = os.path.join(a.repository, "bbhnet")   # its highest version, as the daemon picks
+    bdir = os.path.join(bdir, str(max(int(v) for v in os.listdir(bdir) if v.isdigit())))
     bbh, bcard = load_bbhnet(bdir)
     check(bbh, bdir, "bbhnet")
     strain = {i: np.load(os.path.join(a.data, i + "-strain.npy"))[0].astype(np.float64) for i in ifos}
