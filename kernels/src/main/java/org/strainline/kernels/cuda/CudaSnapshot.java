@@ -41,6 +41,9 @@ public final class CudaSnapshot implements AutoCloseable {
     private final long[] pStart0 = new long[1];
     private final Pointer updateParams;
     private final Pointer windowParams;
+    private final int[] pSpan = new int[1];
+    private final long[] pSpanStart = new long[1];
+    private final Pointer spanParams;
     private int head;
     private long written;
 
@@ -73,6 +76,11 @@ public final class CudaSnapshot implements AutoCloseable {
                 Pointer.to(pHead), Pointer.to(pN), Pointer.to(pSkip));
         this.windowParams = Pointer.to(Pointer.to(engineInput), Pointer.to(ring), Pointer.to(pChannels), Pointer.to(pCapacity),
                 Pointer.to(pWindow), Pointer.to(pBatch), Pointer.to(pStride), Pointer.to(pStart0));
+        // the span is the windows kernel's single window of the span's length
+        int[] one = {1};
+        int[] zero = {0};
+        this.spanParams = Pointer.to(Pointer.to(engineInput), Pointer.to(ring), Pointer.to(pChannels), Pointer.to(pCapacity),
+                Pointer.to(pSpan), Pointer.to(one), Pointer.to(zero), Pointer.to(pSpanStart));
     }
 
     public int capacity() {
@@ -111,6 +119,22 @@ public final class CudaSnapshot implements AutoCloseable {
         pStart0[0] = head - span;
         long threads = (long) batch * channels * window;
         cuLaunchKernel(windows, blocks(threads), 1, 1, THREADS, 1, 1, 0, stream, windowParams, null);
+    }
+
+    /**
+     * Writes the span the batch's windows are cut from into the bound engine input, {@code (channels,
+     * window + (batch − 1)·stride)} (asynchronously, on the stream): {@code SnapshotState.span}'s
+     * contract, for an engine that cuts the windows itself.
+     */
+    public void span(int batch, int stride) {
+        long span = window + (long) (batch - 1) * stride;
+        if (span > capacity) {
+            throw new IllegalArgumentException("a batch of " + batch + " windows " + stride + " apart spans " + span
+                    + " samples; the snapshot keeps " + capacity);
+        }
+        pSpan[0] = (int) span;
+        pSpanStart[0] = head - span;
+        cuLaunchKernel(windows, blocks((long) channels * span), 1, 1, THREADS, 1, 1, 0, stream, spanParams, null);
     }
 
     /** Resets: zeros and warming up again. */

@@ -40,7 +40,7 @@ class CudaKernelsGpuTest {
     }
 
     @Test
-    void snapshotWindowsEqualTheCpuSnapshot() {
+    void snapshotWindowsAndSpanEqualTheCpuSnapshot() {
         int c = 21;
         int k = 4096;
         int batch = 64;
@@ -70,6 +70,13 @@ class CudaKernelsGpuTest {
                     CudaSnapshot.download(s, out, got, batch * c * k);
                     for (int i = 0; i < batch * c * k; i += 13) {
                         assertEquals(want.get(i), got.get(i), "element " + i + " after second " + sec);
+                    }
+                    int span = k + (batch - 1) * stride;
+                    gpu.span(batch, stride);
+                    cpu.span(batch, stride, want, 0);
+                    CudaSnapshot.download(s, out, got, c * span);
+                    for (int i = 0; i < c * span; i++) {
+                        assertEquals(want.get(i), got.get(i), "span element " + i + " after second " + sec);
                     }
                 }
             }
