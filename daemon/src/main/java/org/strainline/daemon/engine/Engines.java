@@ -91,7 +91,7 @@ public final class Engines {
                 continue;
             }
             try {
-                Engine e = spanStride > 0 ? f.open(card, batch, spanStride) : f.open(card, batch);
+                Engine e = f.open(card, batch, spanStride);
                 if (!skipped.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, card.name() + "/" + card.version() + " runs on " + name + "; skipped "
                             + describe(skipped));

@@ -91,8 +91,12 @@ public final class OnnxRuntimeEngine implements Engine {
             if (spanStride > 0) {
                 spanWhy = spanProblem(card, spanStride, cpuGraph);
                 if (spanWhy == null) {
-                    span = card.spanGraph();
-                    if (spanStride < span.minStride()) {
+                    try {
+                        span = card.spanGraph();   // the hashes, read once
+                    } catch (java.io.IOException e) {
+                        spanWhy = e.getMessage();
+                    }
+                    if (span != null && spanStride < span.minStride()) {
                         spanWhy = "windows " + spanStride + " samples apart are closer than its span graph takes (span_graph.min_stride "
                                 + span.minStride() + ")";
                         span = null;
@@ -126,8 +130,9 @@ public final class OnnxRuntimeEngine implements Engine {
                 long[] k = card.input().shape();   // (-1, C, K)
                 checkSpanInputs(s.getInputInfo(), k[1]);
                 int m = (int) (k[2] / this.spanStride);
-                this.in = direct((int) (k[1] * (k[2] + (long) (batch - 1) * this.spanStride)));
-                this.inTensor = OnnxTensor.createTensor(env, in, new long[] {1, k[1], k[2] + (long) (batch - 1) * this.spanStride});
+                long len = k[2] + (long) (batch - 1) * this.spanStride;
+                this.in = direct((int) (k[1] * len));
+                this.inTensor = OnnxTensor.createTensor(env, in, new long[] {1, k[1], len});
                 this.rowsTensor = OnnxTensor.createTensor(env, rows(batch, (int) k[1], m), new long[] {batch, k[1], m});
                 names = new String[] {"span", "rows"};
                 this.inputs = Map.of("span", inTensor, "rows", rowsTensor);
@@ -180,7 +185,7 @@ public final class OnnxRuntimeEngine implements Engine {
         }
     }
 
-    /** Null where the card's span graph can take windows {@code stride} apart (its min_stride aside), else why not. */
+    /** Null where the card's span graph can take windows {@code stride} apart (its hashes and min_stride aside), else why not. */
     private static String spanProblem(ModelCard card, int stride, boolean cpuGraph) {
         if (!cpuGraph) {
             return "the CPU graphs are not wanted";
@@ -196,12 +201,7 @@ public final class OnnxRuntimeEngine implements Engine {
         if (k % stride != 0 || k / stride < 2) {
             return "windows " + stride + " samples apart do not tile its " + k + "-sample window in two or more blocks";
         }
-        try {
-            card.spanGraph();
-            return null;
-        } catch (java.io.IOException e) {
-            return e.getMessage();
-        }
+        return null;
     }
 
     /**
