@@ -14,9 +14,12 @@
 #                                            # the daemon's JVM flags (default -Xms2g -Xmx2g -XX:+AlwaysPreTouch)
 #   REPLAY_NICE=5 benchmarks/run-daemon.sh   # the replay writer at a lower priority than the daemon
 #                                            # (as a daemon unit with Nice=-5 would be beside the writers)
-#   CPUS=split benchmarks/run-daemon.sh      # H1's DeepClean thread on CPU 0, every other thread on
-#                                            # CPU 1 (the daemon's cpus section; any other value is
-#                                            # used as that section, in YAML flow form)
+#   CPUS=split benchmarks/run-daemon.sh      # H1's DeepClean and ingest threads on CPU 0, every other
+#                                            # thread on CPU 1 (the daemon's cpus section; any other
+#                                            # value is used as that section, in YAML flow form)
+#   INGEST_THREADS=one benchmarks/run-daemon.sh
+#                                            # one ingest thread for both IFOs (ingest.threadPerIfo:
+#                                            # false; with CPUS=split it runs on CPU 1)
 #   RATE=32 benchmarks/run-daemon.sh         # DeepClean windows per second (default 64, the
 #                                            # daemon's default; the demo runs 32)
 #
@@ -47,8 +50,13 @@ sed -e "s#/dev/shm/strainline-demo#$shm#g" -e "s#/tmp/strainline-demo/queues#$wo
     -e "s#inferenceRateHz: 32#inferenceRateHz: ${RATE:-64}#" \
     "$root/config/demo.yaml" > "$work/daemon.yaml"
 printf 'metrics:\n  port: %s\n  logIntervalS: 60\n' "$port" >> "$work/daemon.yaml"
+ingest_cpus='{H1: "0", L1: "1"}'
+if [ "${INGEST_THREADS:-}" = one ]; then
+  sed -i 's/^ingest:$/ingest:\n  threadPerIfo: false/' "$work/daemon.yaml"
+  ingest_cpus='"1"'
+fi
 cpus=${CPUS:-}
-[ "$cpus" = split ] && cpus='{others: "1", ingest: "1", bbhnet: "1", deepclean: {H1: "0", L1: "1"}}'
+[ "$cpus" = split ] && cpus="{others: \"1\", ingest: $ingest_cpus, bbhnet: \"1\", deepclean: {H1: \"0\", L1: \"1\"}}"
 [ -n "$cpus" ] && printf 'cpus: %s\n' "$cpus" >> "$work/daemon.yaml"
 STRAINLINE_JAVA_OPTS="${DAEMON_JAVA_OPTS:--Xms2g -Xmx2g -XX:+AlwaysPreTouch}" "$sl" run --config "$work/daemon.yaml" \
   > "$work/daemon.log" 2>&1 &
@@ -62,13 +70,17 @@ if [ "$speed" != backlog ]; then
   nice -n "${REPLAY_NICE:-0}" "$sl" replay --from "$work/src" --to "$shm" --speed "$speed" > "$work/replay.log" 2>&1
 fi
 # wait for the last second out of DeepClean (it lags its input by one second): its cleaned frame
-# files appearing, checked every 20 ms (a stat, no work for the daemon, unlike scraping it)
+# files appearing, checked every 20 ms by one process (a stat, no work for the daemon, unlike
+# scraping it; a shell loop forking sleep 50 times a second would take a few % of a core from it)
 last=$((start + n - 2))
-for _ in $(seq 30000); do
-  [ -e "$work/frames/H1/H-H1_llhoft_cleaned-$last-1.gwf" ] && [ -e "$work/frames/L1/L-L1_llhoft_cleaned-$last-1.gwf" ] && break
-  sleep 0.02
-done
-t1=$(date +%s.%N)
+t1=$(python3 - "$work/frames/H1/H-H1_llhoft_cleaned-$last-1.gwf" "$work/frames/L1/L-L1_llhoft_cleaned-$last-1.gwf" <<'PY'
+import os, sys, time
+end = time.time() + 600
+while time.time() < end and not all(os.path.exists(f) for f in sys.argv[1:]):
+    time.sleep(0.02)
+print(f"{time.time():.6f}")
+PY
+)
 sleep 2
 scrape > "$work/metrics.txt"
 kill -TERM $pid; wait $pid || true

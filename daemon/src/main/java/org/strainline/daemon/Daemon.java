@@ -531,7 +531,7 @@ public final class Daemon implements AutoCloseable {
     private static IngestConfig rebuild(IngestConfig c, long startGps) {
         return new IngestConfig(c.ifos(), org.strainline.shm.StartPolicy.GPS, startGps, c.gapPolicy(), c.latenessNs(),
                 c.retryIntervalNs(), c.maxPadSeconds(), c.watchMode(), c.pollIntervalMs(), c.readMode(), c.ringSize(),
-                c.windowSeconds(), c.maxFileBytes());
+                c.windowSeconds(), c.maxFileBytes(), c.threadPerIfo());
     }
 
     /**

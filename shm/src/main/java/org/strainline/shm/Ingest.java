@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The daemon's front door: one thread that watches every configured stream directory, decodes
- * each new frame file into its IFO's assembler and publishes each assembled second into the
- * IFO's {@link FrameRing}.
+ * The daemon's front door: a thread per IFO (or one for all, {@link IngestConfig#threadPerIfo})
+ * that watches the IFO's stream directories, decodes each new frame file into the IFO's assembler
+ * and publishes each assembled second into the IFO's {@link FrameRing}. With a thread per IFO the
+ * IFOs' files of one second are decoded side by side, not one IFO's after the other's, and each
+ * IFO's ingest can run on the CPU of its own pipeline.
  *
- * <p>The thread waits in one {@code poll(2)} over all the watchers' inotify descriptors (and an
+ * <p>Each thread waits in one {@code poll(2)} over its watchers' inotify descriptors (and an
  * eventfd that {@link #close()} writes), with a timeout set by the nearest assembler deadline (a
  * partner file's lateness budget, a retry of a file still being written) and by the polling
  * interval where a watcher had to fall back to polling; an idle ingest uses no CPU, and it never
@@ -31,35 +33,28 @@ import java.util.Map;
  *
  * <p>Lifecycle: construct (validates, resolves the start, opens the watchers; start-up errors
  * throw naming the stream and directory), add consumers to {@link #ring}, {@link #start()}, then
- * {@link #close()} (stops the thread, which first hands on every second it holds, then lets the
- * consumers finish, then releases everything; idempotent). Tests may instead call
- * {@link #doWork} by hand without starting the thread.
+ * {@link #close()} (stops the threads, each of which first hands on every second it holds, then
+ * lets the consumers finish, then releases everything; idempotent). Tests may instead call
+ * {@link #doWork} by hand without starting the threads.
  *
- * <p>Allocation free in steady state on the ingest thread (proven by a test measuring the
- * thread's allocated bytes over 10,000 frames). The ingest thread owns the watchers, assemblers
- * and files; counters and rings are the only things other threads touch.
+ * <p>Allocation free in steady state on the ingest threads (proven by a test measuring a thread's
+ * allocated bytes over 10,000 frames). An ingest thread owns its IFOs' watchers, assemblers and
+ * files; counters and rings are the only things other threads touch.
  */
 public final class Ingest implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
-    /** The longest wait in poll(2): {@link #close()} wakes the thread through an eventfd before that. */
+    /** The longest wait in poll(2): {@link #close()} wakes the threads through an eventfd before that. */
     private static final int MAX_WAIT_MS = 1000;
 
     private final IngestConfig config;
     private final FrameAssembler.NanoClock clock;
     private final Unit[] units;
     private final Map<String, Unit> byIfo = new LinkedHashMap<>();
-    private final Memory pollFds;
-    private final int pollFdCount;
-    /** An eventfd in {@link #pollFds} (the last entry) that {@link #close()} writes to wake the thread; -1 without libc. */
-    private final int wakeFd;
-    private final Memory wakeBuf = new Memory(8);
-    private final Memory wakeSignal = new Memory(8);
-    private final boolean anyPolling;
-    private Thread thread;
+    /** The threads' loops: one per IFO, or one for all ({@link IngestConfig#threadPerIfo}). */
+    private final Loop[] loops;
     private ThreadPlacement placement = ThreadPlacement.NONE;
     private volatile boolean running;
-    /** nanoTime of the ingest thread's latest pass through its loop (for a watchdog). */
-    private volatile long heartbeatNs;
+    private boolean started;
     private boolean closed;
 
     /** One IFO: its watchers, files, assembler, ring and the queue of files waiting for catch-up. */
@@ -189,20 +184,11 @@ public final class Ingest implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         List<Unit> list = new ArrayList<>();
-        List<Integer> fds = new ArrayList<>();
-        boolean polling = false;
         try {
             for (IfoSpec ifo : config.ifos()) {
                 Unit u = openUnit(ifo);
                 list.add(u);
                 byIfo.put(ifo.ifo(), u);
-                for (StreamWatcher w : u.watchers) {
-                    if (w.inotifyFd() >= 0) {
-                        fds.add(w.inotifyFd());
-                    } else {
-                        polling = true;
-                    }
-                }
             }
         } catch (IOException | RuntimeException e) {
             for (Unit u : list) {
@@ -211,22 +197,15 @@ public final class Ingest implements AutoCloseable {
             throw e;
         }
         this.units = list.toArray(new Unit[0]);
-        int wake = -1;
-        if (!fds.isEmpty()) {
-            wake = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-            if (wake >= 0) {
-                fds.add(wake);
+        List<Loop> made = new ArrayList<>();
+        if (config.threadPerIfo()) {
+            for (Unit u : units) {
+                made.add(new Loop("strainline-" + u.spec.ifo() + "-ingest", new Unit[] {u}));
             }
+        } else {
+            made.add(new Loop("strainline-ingest", units));
         }
-        this.wakeFd = wake;
-        this.anyPolling = polling;
-        this.pollFdCount = fds.size();
-        this.pollFds = new Memory(8L * Math.max(1, fds.size()));
-        for (int i = 0; i < fds.size(); i++) {
-            pollFds.setInt(8L * i, fds.get(i));
-            pollFds.setShort(8L * i + 4, LibC.POLLIN);
-            pollFds.setShort(8L * i + 6, (short) 0);
-        }
+        this.loops = made.toArray(new Loop[0]);
     }
 
     private Unit openUnit(IfoSpec ifo) throws IOException {
@@ -394,14 +373,26 @@ public final class Ingest implements AutoCloseable {
         return unit(ifo).newestQueued;
     }
 
-    /** The ingest thread, once started (for tests and metrics: its id, its allocation). */
+    /** The first ingest thread, once started (with one IFO, or one thread for all: the ingest thread). */
     public Thread thread() {
-        return thread;
+        return loops[0].thread;
+    }
+
+    /** The ingest threads, once started (empty before): one per IFO, or one for all. */
+    public List<Thread> threads() {
+        List<Thread> t = new ArrayList<>();
+        for (Loop l : loops) {
+            if (l.thread != null) {
+                t.add(l.thread);
+            }
+        }
+        return t;
     }
 
     /**
-     * Where the ingest thread and the rings' consumers run (before {@link #start()}): each pins
-     * itself by its name, {@code strainline-ingest} and {@code strainline-<IFO>-consumer-N}.
+     * Where the ingest threads and the rings' consumers run (before {@link #start()}): each pins
+     * itself by its name, {@code strainline-<IFO>-ingest} (or {@code strainline-ingest}, one
+     * thread for all) and {@code strainline-<IFO>-consumer-N}.
      */
     public void place(ThreadPlacement p) {
         placement = p;
@@ -410,42 +401,183 @@ public final class Ingest implements AutoCloseable {
         }
     }
 
-    /** Starts the rings' consumers and the ingest thread. */
+    /** Starts the rings' consumers and the ingest threads. */
     public synchronized void start() {
-        if (thread != null || closed) {
+        if (started || closed) {
             throw new IllegalStateException(closed ? "ingest closed" : "ingest already started");
         }
+        started = true;
         for (Unit u : units) {
             u.ring.start();
         }
         running = true;
-        heartbeatNs = System.nanoTime();
         ThreadPlacement p = placement;
-        thread = new Thread(() -> {
-            p.enter();
-            run();
-        }, "strainline-ingest");
-        thread.start();
+        for (Loop l : loops) {
+            l.start(p);
+        }
     }
 
-    private void run() {
-        try {
-            while (running) {
-                heartbeatNs = System.nanoTime();
-                if (doWork() == 0) {
-                    await(waitMs());
+    /**
+     * One ingest thread's loop over its IFOs: one {@code poll(2)} over their watchers' inotify
+     * descriptors and an eventfd that {@link #close()} writes.
+     */
+    private final class Loop {
+        final String name;
+        final Unit[] units;
+        final Memory pollFds;
+        final int pollFdCount;
+        /** An eventfd in {@link #pollFds} (the last entry) that {@link #close()} writes to wake the thread; -1 without libc. */
+        final int wakeFd;
+        final Memory wakeBuf = new Memory(8);
+        final Memory wakeSignal = new Memory(8);
+        final boolean anyPolling;
+        Thread thread;
+        /** nanoTime of the thread's latest pass through its loop (for a watchdog). */
+        volatile long heartbeatNs;
+
+        Loop(String name, Unit[] units) {
+            this.name = name;
+            this.units = units;
+            List<Integer> fds = new ArrayList<>();
+            boolean polling = false;
+            for (Unit u : units) {
+                for (StreamWatcher w : u.watchers) {
+                    if (w.inotifyFd() >= 0) {
+                        fds.add(w.inotifyFd());
+                    } else {
+                        polling = true;
+                    }
                 }
             }
-        } finally {
-            flushAll();
+            int wake = -1;
+            if (!fds.isEmpty()) {
+                wake = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+                if (wake >= 0) {
+                    fds.add(wake);
+                }
+            }
+            this.wakeFd = wake;
+            this.anyPolling = polling;
+            this.pollFdCount = fds.size();
+            this.pollFds = new Memory(8L * Math.max(1, fds.size()));
+            for (int i = 0; i < fds.size(); i++) {
+                pollFds.setInt(8L * i, fds.get(i));
+                pollFds.setShort(8L * i + 4, LibC.POLLIN);
+                pollFds.setShort(8L * i + 6, (short) 0);
+            }
         }
+
+        void start(ThreadPlacement p) {
+            heartbeatNs = System.nanoTime();
+            thread = new Thread(() -> {
+                p.enter();
+                run();
+            }, name);
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    heartbeatNs = System.nanoTime();
+                    if (doWork(units) == 0) {
+                        await(waitMs());
+                    }
+                }
+            } finally {
+                flushAll(units);
+            }
+        }
+
+        /** How long the thread may wait for files before something is due. */
+        private int waitMs() {
+            long now = clock.nanoTime();
+            long wait = MAX_WAIT_MS;
+            for (Unit u : units) {
+                long d = u.assembler.nextDeadlineNs();
+                if (d != Long.MAX_VALUE) {
+                    wait = Math.min(wait, Math.max(0, (d - now + 999_999) / 1_000_000));
+                }
+                if (u.queueHead < u.queueTail || u.assembler.waitingForRoom()) {
+                    wait = Math.min(wait, 1);    // files or seconds waiting for room in the ring
+                }
+                for (StreamWatcher w : u.watchers) {
+                    if (w.directoryLost()) {
+                        wait = Math.min(wait, config.pollIntervalMs());
+                    }
+                }
+            }
+            if (anyPolling) {
+                wait = Math.min(wait, config.pollIntervalMs());
+            }
+            return (int) wait;
+        }
+
+        private void await(int timeoutMs) {
+            if (timeoutMs <= 0) {
+                return;
+            }
+            if (pollFdCount > 0) {
+                if (LibC.poll(pollFds, pollFdCount, wakeFd >= 0 ? timeoutMs : Math.min(timeoutMs, 100)) > 0 && wakeFd >= 0) {
+                    LibC.read(wakeFd, wakeBuf, 8);   // a wake-up from close(): clear it
+                }
+            } else {
+                try {
+                    Thread.sleep(timeoutMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+        }
+
+        /** Asks the thread to stop and waits for it (it hands on what it holds first). */
+        void stop() {
+            if (thread != null) {
+                if (wakeFd >= 0) {
+                    wakeSignal.setLong(0, 1);
+                    LibC.write(wakeFd, wakeSignal, 8);
+                }
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        void release() {
+            if (wakeFd >= 0) {
+                LibC.close(wakeFd);
+            }
+        }
+
+        String stalled(long nowNs, long maxSilenceNs) {
+            Thread t = thread;
+            if (t == null) {
+                return null;
+            }
+            if (!t.isAlive()) {
+                return "the ingest thread " + name + " has ended";
+            }
+            long age = nowNs - heartbeatNs;
+            return age > maxSilenceNs ? "the ingest thread " + name + " has not gone round its loop for " + age / 1_000_000 + " ms" : null;
+        }
+    }
+
+    /**
+     * One round over every IFO, on the calling thread (for tests that drive the ingest by hand,
+     * without {@link #start()}): see {@link #doWork(Unit[])}.
+     */
+    public int doWork() {
+        return doWork(units);
     }
 
     /**
      * One round: drains every watcher, feeds the catch-up queues as far as the rings have room,
      * and lets every assembler retry and hand on what is due. Returns the work done (0: idle).
      */
-    public int doWork() {
+    private int doWork(Unit[] units) {
         int work = 0;
         long now = clock.nanoTime();
         for (Unit u : units) {
@@ -510,49 +642,7 @@ public final class Ingest implements AutoCloseable {
         u.watcherOverflows = overflows;
     }
 
-    /** How long the thread may wait for files before something is due. */
-    private int waitMs() {
-        long now = clock.nanoTime();
-        long wait = MAX_WAIT_MS;
-        for (Unit u : units) {
-            long d = u.assembler.nextDeadlineNs();
-            if (d != Long.MAX_VALUE) {
-                wait = Math.min(wait, Math.max(0, (d - now + 999_999) / 1_000_000));
-            }
-            if (u.queueHead < u.queueTail || u.assembler.waitingForRoom()) {
-                wait = Math.min(wait, 1);    // files or seconds waiting for room in the ring
-            }
-            for (StreamWatcher w : u.watchers) {
-                if (w.directoryLost()) {
-                    wait = Math.min(wait, config.pollIntervalMs());
-                }
-            }
-        }
-        if (anyPolling) {
-            wait = Math.min(wait, config.pollIntervalMs());
-        }
-        return (int) wait;
-    }
-
-    private void await(int timeoutMs) {
-        if (timeoutMs <= 0) {
-            return;
-        }
-        if (pollFdCount > 0) {
-            if (LibC.poll(pollFds, pollFdCount, wakeFd >= 0 ? timeoutMs : Math.min(timeoutMs, 100)) > 0 && wakeFd >= 0) {
-                LibC.read(wakeFd, wakeBuf, 8);   // a wake-up from close(): clear it
-            }
-        } else {
-            try {
-                Thread.sleep(timeoutMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
-    }
-
-    private void flushAll() {
+    private void flushAll(Unit[] units) {
         long now = clock.nanoTime();
         for (Unit u : units) {
             try {
@@ -597,19 +687,13 @@ public final class Ingest implements AutoCloseable {
             return;
         }
         closed = true;
-        if (thread != null) {
+        if (started) {
             running = false;
-            if (wakeFd >= 0) {
-                wakeSignal.setLong(0, 1);
-                LibC.write(wakeFd, wakeSignal, 8);
-            }
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Loop l : loops) {
+                l.stop();
             }
         } else {
-            flushAll();
+            flushAll(units);
         }
         for (Unit u : units) {
             if (!u.ring.stop(drainMs)) {
@@ -618,26 +702,27 @@ public final class Ingest implements AutoCloseable {
             }
             release(u);
         }
-        if (wakeFd >= 0) {
-            LibC.close(wakeFd);
+        for (Loop l : loops) {
+            l.release();
         }
         LOG.log(System.Logger.Level.INFO, "ingest stopped: " + summary());
     }
 
     /**
-     * For a watchdog: null while the ingest thread is alive and going round its loop (it does at
-     * least once per poll timeout), else what is wrong.
+     * For a watchdog: null while every ingest thread is alive and going round its loop (each does
+     * at least once per poll timeout), else what is wrong (the first thread found wrong).
      */
     public String stalled(long nowNs, long maxSilenceNs) {
-        Thread t = thread;
-        if (t == null || closed) {
+        if (closed) {
             return null;
         }
-        if (!t.isAlive()) {
-            return "the ingest thread has ended";
+        for (Loop l : loops) {
+            String why = l.stalled(nowNs, maxSilenceNs);
+            if (why != null) {
+                return why;
+            }
         }
-        long age = nowNs - heartbeatNs;
-        return age > maxSilenceNs ? "the ingest thread has not gone round its loop for " + age / 1_000_000 + " ms" : null;
+        return null;
     }
 
     /** Whether every ring consumer thread has left its handler (after {@link #close}). */

@@ -24,11 +24,13 @@ import java.util.Set;
  * @param ringSize        slots of each IFO's ring (a power of two)
  * @param windowSeconds   seconds the assembler holds open at once (out-of-order arrivals within it are joined)
  * @param maxFileBytes    the largest frame file read (the size of the map window)
+ * @param threadPerIfo    one ingest thread per IFO (the IFOs' files of a second decoded side by
+ *                        side), or one thread for all
  */
 public record IngestConfig(List<IfoSpec> ifos, StartPolicy start, long startGps, GapPolicy gapPolicy,
                            long latenessNs, long retryIntervalNs, int maxPadSeconds,
                            StreamWatcher.Mode watchMode, long pollIntervalMs, ReadMode readMode,
-                           int ringSize, int windowSeconds, int maxFileBytes) {
+                           int ringSize, int windowSeconds, int maxFileBytes, boolean threadPerIfo) {
 
     public static final long DEFAULT_LATENESS_NS = 1_000_000_000L;
     public static final long DEFAULT_RETRY_INTERVAL_NS = 20_000_000L;
@@ -118,6 +120,7 @@ public record IngestConfig(List<IfoSpec> ifos, StartPolicy start, long startGps,
         private int ringSize = DEFAULT_RING_SIZE;
         private int windowSeconds = DEFAULT_WINDOW_SECONDS;
         private int maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+        private boolean threadPerIfo = true;
 
         private Builder(List<IfoSpec> ifos) {
             this.ifos = ifos;
@@ -184,9 +187,15 @@ public record IngestConfig(List<IfoSpec> ifos, StartPolicy start, long startGps,
             return this;
         }
 
+        /** One ingest thread per IFO (the default), or one thread for all. */
+        public Builder threadPerIfo(boolean perIfo) {
+            this.threadPerIfo = perIfo;
+            return this;
+        }
+
         public IngestConfig build() {
             return new IngestConfig(ifos, start, startGps, gapPolicy, latenessNs, retryIntervalNs, maxPadSeconds,
-                    watchMode, pollIntervalMs, readMode, ringSize, windowSeconds, maxFileBytes);
+                    watchMode, pollIntervalMs, readMode, ringSize, windowSeconds, maxFileBytes, threadPerIfo);
         }
     }
 }

@@ -424,6 +424,82 @@ class IngestIT {
     }
 
     @Test
+    void eachIfoIsReadByAThreadOfItsOwnOrAllByOneWhenAskedFor() throws Exception {
+        Path l1Strain = Files.createDirectories(root.resolve("kafka/L1"));
+        Path l1Witness = Files.createDirectories(root.resolve("lldetchar/L1"));
+        IfoSpec h1 = ts.spec(strainDir, witnessDir);
+        IfoSpec l1 = new IfoSpec("L1", List.of(
+                new StreamSpec("llhoft", l1Strain, TestStreams.STRAIN_PREFIX, h1.streams().get(0).channels()),
+                new StreamSpec("lldetchar", l1Witness, TestStreams.WITNESS_PREFIX, h1.streams().get(1).channels())),
+                h1.stateChannel(), h1.readyMask());
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long gps = G;
+        for (boolean perIfo : new boolean[] {true, false}) {
+            Collector h1Seen = new Collector();
+            Collector l1Seen = new Collector();
+            ingest = new Ingest(IngestConfig.builder(List.of(h1, l1)).watchMode(StreamWatcher.Mode.INOTIFY)
+                    .threadPerIfo(perIfo).build());
+            ingest.ring("H1").handleEventsWith(h1Seen);
+            ingest.ring("L1").handleEventsWith(l1Seen);
+            assertEquals(List.of(), ingest.threads(), "no thread before start");
+            ingest.start();
+            List<String> names = new ArrayList<>();
+            for (Thread t : ingest.threads()) {
+                names.add(t.getName());
+            }
+            assertEquals(perIfo ? List.of("strainline-H1-ingest", "strainline-L1-ingest") : List.of("strainline-ingest"), names);
+            assertEquals(null, ingest.stalled(System.nanoTime(), 10_000_000_000L), "every ingest thread goes round");
+            // only L1's files: with a thread per IFO, H1's thread sleeps in poll(2) while L1's decodes them
+            long h1Before = mx.getThreadCpuTime(ingest.threads().get(0).getId());
+            long l1Before = mx.getThreadCpuTime(ingest.threads().get(perIfo ? 1 : 0).getId());
+            for (int i = 0; i < 40; i++) {
+                long g = gps + i;
+                TestStreams.write(l1Strain, TestStreams.STRAIN_PREFIX, ts.strainFrame(g, 3));
+                TestStreams.write(l1Witness, TestStreams.WITNESS_PREFIX, ts.witnessFrame(g));
+            }
+            l1Seen.await(40, WAIT_MS);
+            long h1Cpu = mx.getThreadCpuTime(ingest.threads().get(0).getId()) - h1Before;
+            long l1Cpu = mx.getThreadCpuTime(ingest.threads().get(perIfo ? 1 : 0).getId()) - l1Before;
+            if (perIfo) {
+                assertTrue(l1Cpu > 20 * Math.max(h1Cpu, 1), "L1's thread decoded L1's 80 files (" + l1Cpu
+                        + " ns of CPU), H1's stayed idle (" + h1Cpu + " ns)");
+            } else {
+                assertTrue(l1Cpu > 0, "the one thread decoded L1's files");
+            }
+            // and both IFOs' seconds go through, each on its own ring
+            for (int i = 40; i < 45; i++) {
+                long g = gps + i;
+                both(g);
+                TestStreams.write(l1Strain, TestStreams.STRAIN_PREFIX, ts.strainFrame(g, 3));
+                TestStreams.write(l1Witness, TestStreams.WITNESS_PREFIX, ts.witnessFrame(g));
+            }
+            h1Seen.await(5, WAIT_MS);
+            l1Seen.await(45, WAIT_MS);
+            ingest.close();
+            for (String ifo : new String[] {"H1", "L1"}) {
+                IngestCounters c = ingest.counters(ifo);
+                assertEquals(c.get(IngestCounter.FILES_SEEN), c.filesAccounted(), ifo + " files accounted: " + c);
+                assertEquals(0, c.get(IngestCounter.INGEST_ERRORS), ifo + ": " + c);
+            }
+            for (Thread t : ingest.threads()) {
+                assertFalse(t.isAlive(), t.getName() + " ended at close");
+            }
+            assertEquals(List.of(gps + 40, gps + 41, gps + 42, gps + 43, gps + 44), h1Seen.gps());
+            assertEquals(45, l1Seen.gps().size());
+            assertEquals(gps, l1Seen.gps().get(0));
+            ingest = null;
+            gps += 100;
+            for (Path d : new Path[] {strainDir, witnessDir, l1Strain, l1Witness}) {   // the next round starts on empty directories
+                try (var files = Files.list(d)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.delete(f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void startUpErrorsNameTheStreamAndDirectory() {
         IfoSpec spec = ts.spec(strainDir, root.resolve("nope"));
         IOException e = assertThrows(IOException.class, () -> new Ingest(IngestConfig.of(List.of(spec))));

@@ -70,6 +70,9 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--read", defaultValue = "mmap", paramLabel = "mmap|copy", description = "how files are read (default: ${DEFAULT-VALUE})")
     String read;
 
+    @Option(names = "--one-thread", description = "one ingest thread for all IFOs (default: a thread per IFO)")
+    boolean oneThread;
+
     @Option(names = "--seconds", defaultValue = "0", description = "stop after this many seconds were handed on over all IFOs (0: run on)")
     long seconds;
 
@@ -199,7 +202,8 @@ final class IngestCommand implements Callable<Integer> {
                     .latenessNs(latenessMs * 1_000_000L)
                     .watchMode(StreamWatcher.Mode.valueOf(watch.toUpperCase(Locale.ROOT)))
                     .pollIntervalMs(pollMs)
-                    .readMode(ReadMode.valueOf(read.toUpperCase(Locale.ROOT)));
+                    .readMode(ReadMode.valueOf(read.toUpperCase(Locale.ROOT)))
+                    .threadPerIfo(!oneThread);
             if (start.matches("[0-9]{10}")) {
                 b.startGps(Long.parseLong(start));
             } else {

@@ -37,16 +37,24 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     /**
      * The CPUs the daemon's threads run on (all null and empty: wherever the kernel puts them):
      * {@code others} for every thread not named here (the JVM's own among them), the ingest
-     * thread, each IFO's DeepClean thread, the BBHnet thread.
+     * threads (one list for all, or {@code ingestByIfo}: each IFO's), each IFO's DeepClean
+     * thread, the BBHnet thread.
      */
-    public record Cpus(CpuSet others, CpuSet ingest, Map<String, CpuSet> deepclean, CpuSet bbhnet) {
-        public static final Cpus NONE = new Cpus(null, null, Map.of(), null);
+    public record Cpus(CpuSet others, CpuSet ingest, Map<String, CpuSet> ingestByIfo, Map<String, CpuSet> deepclean,
+                       CpuSet bbhnet, List<String> ifos) {
+        public static final Cpus NONE = new Cpus(null, null, Map.of(), Map.of(), null, List.of());
 
         /** The placement of the daemon's threads by their names. */
         public ThreadPlacement placement() {
             ThreadPlacement.Builder b = ThreadPlacement.builder();
             if (ingest != null) {
-                b.thread("strainline-ingest", "cpus.ingest", ingest);
+                b.thread("strainline-ingest", "cpus.ingest", ingest);   // one ingest thread for all IFOs
+                for (String ifo : ifos) {
+                    b.thread("strainline-" + ifo + "-ingest", "cpus.ingest", ingest);
+                }
+            }
+            for (Map.Entry<String, CpuSet> e : ingestByIfo.entrySet()) {
+                b.thread("strainline-" + e.getKey() + "-ingest", "cpus.ingest." + e.getKey(), e.getValue());
             }
             for (Map.Entry<String, CpuSet> e : deepclean.entrySet()) {
                 b.thread("strainline-" + e.getKey() + "-consumer-", "cpus.deepclean." + e.getKey(), e.getValue());
@@ -162,18 +170,37 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     }
 
     private static Cpus cpus(Node n, IngestConfig ingest) throws IOException {
+        if (n.value == null) {
+            return Cpus.NONE;
+        }
         n.only(Set.of("others", "ingest", "deepclean", "bbhnet"));
-        Node dc = n.map("deepclean");
         Set<String> ifos = new java.util.TreeSet<>();
         for (IfoSpec i : ingest.ifos()) {
             ifos.add(i.ifo());
         }
-        dc.only(ifos);
-        Map<String, CpuSet> deepclean = new java.util.TreeMap<>();
-        for (String ifo : dc.keys()) {
-            deepclean.put(ifo, cpuSet(dc, ifo));
+        Map<String, CpuSet> deepclean = perIfo(n.map("deepclean"), ifos);
+        CpuSet allIngest = null;
+        Map<String, CpuSet> ingestByIfo = Map.of();
+        if (n.has("ingest") && n.asMap().get("ingest") instanceof Map) {
+            if (!ingest.threadPerIfo()) {
+                throw n.problem("ingest", "a CPU list per IFO needs a thread per IFO (ingest.threadPerIfo is false);"
+                        + " give one CPU list for the one ingest thread");
+            }
+            ingestByIfo = perIfo(n.map("ingest"), ifos);
+        } else {
+            allIngest = cpuSet(n, "ingest");
         }
-        return new Cpus(cpuSet(n, "others"), cpuSet(n, "ingest"), Map.copyOf(deepclean), cpuSet(n, "bbhnet"));
+        return new Cpus(cpuSet(n, "others"), allIngest, ingestByIfo, deepclean, cpuSet(n, "bbhnet"), List.copyOf(ifos));
+    }
+
+    /** A mapping of IFO name to CPU list, only the configured IFOs allowed. */
+    private static Map<String, CpuSet> perIfo(Node n, Set<String> ifos) throws IOException {
+        n.only(ifos);
+        Map<String, CpuSet> m = new java.util.TreeMap<>();
+        for (String ifo : n.keys()) {
+            m.put(ifo, cpuSet(n, ifo));
+        }
+        return Map.copyOf(m);
     }
 
     private static CpuSet cpuSet(Node n, String k) throws IOException {
@@ -186,7 +213,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {
         n.only(Set.of("start", "startGps", "gapPolicy", "latenessMs", "retryIntervalMs", "maxPadSeconds", "watch",
-                "pollIntervalMs", "read", "ringSize", "windowSeconds", "maxFileBytes", "ifos"));
+                "pollIntervalMs", "read", "ringSize", "windowSeconds", "maxFileBytes", "threadPerIfo", "ifos"));
         List<IfoSpec> ifos = new ArrayList<>();
         List<Node> list = n.list("ifos");
         if (list.isEmpty()) {
@@ -232,6 +259,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         b.ringSize((int) n.number("ringSize", IngestConfig.DEFAULT_RING_SIZE));
         b.windowSeconds((int) n.number("windowSeconds", IngestConfig.DEFAULT_WINDOW_SECONDS));
         b.maxFileBytes((int) n.number("maxFileBytes", IngestConfig.DEFAULT_MAX_FILE_BYTES));
+        b.threadPerIfo(n.bool("threadPerIfo", true));
         return n.wrap("", b::build);
     }
 

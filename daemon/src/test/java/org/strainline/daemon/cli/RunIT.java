@@ -56,12 +56,12 @@ class RunIT {
             port = free.getLocalPort();
         }
         Files.writeString(config, "metrics:\n  port: " + port + "\n  logIntervalS: 1\n", java.nio.file.StandardOpenOption.APPEND);
-        // H1's DeepClean thread on a CPU of its own, every other thread on another (one CPU: both on it;
+        // H1's DeepClean and ingest threads on a CPU of their own, every other thread on another (one CPU: both on it;
         // this run has no BBHnet, its key is only checked)
         String[] allowed = cpusAllowed(Path.of("/proc/self/status")).split("[,-]");
         String h1Cpu = allowed[0];
         String otherCpu = allowed[allowed.length - 1];
-        Files.writeString(config, "cpus:\n  others: \"" + otherCpu + "\"\n  ingest: \"" + otherCpu + "\"\n  bbhnet: \"" + otherCpu
+        Files.writeString(config, "cpus:\n  others: \"" + otherCpu + "\"\n  ingest: {H1: \"" + h1Cpu + "\", L1: \"" + otherCpu + "\"}\n  bbhnet: \"" + otherCpu
                 + "\"\n  deepclean: {H1: \"" + h1Cpu + "\", L1: \"" + otherCpu + "\"}\n", java.nio.file.StandardOpenOption.APPEND);
         Path frames = t.tmp.resolve("frames");
         Files.writeString(config, Files.readString(config).replace("publish:\n", "publish:\n  frames:\n    directory: " + frames + "\n"));
@@ -84,7 +84,8 @@ class RunIT {
         // each thread on the CPUs its setting names, read back from the kernel while the daemon runs
         Map<String, String> cpusOf = threadCpus(d.pid());
         assertEquals(h1Cpu, cpusOf.get("strainline-H1-c"), cpusOf.toString());
-        for (String thread : new String[] {"strainline-L1-c", "strainline-inge", "strainline-metr", "VM Thread", "C2 CompilerThre"}) {
+        assertEquals(h1Cpu, cpusOf.get("strainline-H1-i"), "H1's ingest thread beside its DeepClean: " + cpusOf);
+        for (String thread : new String[] {"strainline-L1-c", "strainline-L1-i", "strainline-metr", "VM Thread", "C2 CompilerThre"}) {
             assertEquals(otherCpu, cpusOf.get(thread), thread + ": " + cpusOf);
         }
         d.destroy();   // SIGTERM

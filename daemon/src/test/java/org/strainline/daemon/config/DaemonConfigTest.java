@@ -140,6 +140,27 @@ class DaemonConfigTest {
     }
 
     @Test
+    void eachIfoHasAnIngestThreadUnlessOneIsAskedForAndItsCpusMayBeGivenPerIfo() throws IOException {
+        assertTrue(DaemonConfig.load(DEMO).ingest().threadPerIfo(), "a thread per IFO by default");
+        DaemonConfig one = DaemonConfig.load(variant("ingest:\n", "ingest:\n  threadPerIfo: false\n"));
+        assertFalse(one.ingest().threadPerIfo());
+        DaemonConfig c = DaemonConfig.load(variant("publish:\n", "cpus:\n  ingest: {H1: \"0\", L1: \"1\"}\npublish:\n"));
+        org.strainline.shm.ThreadPlacement p = c.cpus().placement();
+        assertEquals("0", p.cpusFor("strainline-H1-ingest").toString());
+        assertEquals("1", p.cpusFor("strainline-L1-ingest").toString());
+        assertEquals(null, p.cpusFor("strainline-H1-consumer-1"), "the DeepClean threads not placed by it");
+
+        String m = problem("publish:\n", "cpus:\n  ingest: {V1: \"0\"}\npublish:\n");
+        assertTrue(m.contains("cpus.ingest.V1: unknown key (known: [H1, L1])"), m);
+        Path both = variant("ingest:\n", "ingest:\n  threadPerIfo: false\n");
+        Files.writeString(both, Files.readString(both).replace("publish:\n", "cpus:\n  ingest: {H1: \"0\"}\npublish:\n"));
+        m = assertThrows(IOException.class, () -> DaemonConfig.load(both)).getMessage();
+        assertTrue(m.contains("cpus.ingest: a CPU list per IFO needs a thread per IFO"), m);
+        m = problem("ingest:\n", "ingest:\n  threadPerIfo: yes please\n");
+        assertTrue(m.contains("ingest.threadPerIfo: expected true or false"), m);
+    }
+
+    @Test
     void withoutACpusSectionNoThreadIsPlaced() throws IOException {
         DaemonConfig c = DaemonConfig.load(DEMO);
         assertEquals(DaemonConfig.Cpus.NONE, c.cpus());
@@ -159,6 +180,8 @@ class DaemonConfigTest {
         assertEquals("0", p.cpusFor("strainline-H1-consumer-1").toString());
         assertEquals("1,3", p.cpusFor("strainline-L1-consumer-2").toString(), "a consumer thread started later too");
         assertEquals("1", p.cpusFor("strainline-ingest").toString());
+        assertEquals("1", p.cpusFor("strainline-H1-ingest").toString(), "one list for every IFO's ingest thread");
+        assertEquals("1", p.cpusFor("strainline-L1-ingest").toString());
         assertEquals("0-1", p.cpusFor("strainline-bbhnet-1").toString());
         assertEquals(null, p.cpusFor("strainline-metrics-http"), "others are pinned with the process, not by name");
 
