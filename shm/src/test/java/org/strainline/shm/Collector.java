@@ -8,7 +8,7 @@ import java.util.List;
 final class Collector implements EventHandler<FrameEvent> {
     /** One second as the consumer saw it. */
     record Seen(long gps, SecondKind kind, int flags, int[] channelFlags, double first, double last, double state,
-                long detectedNs, long publishedNs, long mtimeUnixNs) {
+                long detectedNs, long decodedNs, long publishedNs, long mtimeUnixNs) {
         boolean has(int f) {
             return (flags & f) != 0;
         }
@@ -59,7 +59,8 @@ final class Collector implements EventHandler<FrameEvent> {
         }
         ChannelSlot s = e.channel(0);
         Seen x = new Seen(e.gpsS(), e.kind(), e.flags(), cf, s.get(0), s.get(s.samples() - 1),
-                e.channelCount() > 1 ? e.channel(1).get(0) : 0, e.detectedNs(), e.publishedNs(), e.fileMtimeUnixNs());
+                e.channelCount() > 1 ? e.channel(1).get(0) : 0, e.detectedNs(), e.decodedNs(), e.publishedNs(),
+                e.fileMtimeUnixNs());
         synchronized (this) {
             seen.add(x);
             notifyAll();

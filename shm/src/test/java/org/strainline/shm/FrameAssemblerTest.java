@@ -327,22 +327,27 @@ class FrameAssemblerTest {
     }
 
     @Test
-    void missingChannelWrongRateWrongLengthAndNonFiniteSamplesAreFlaggedPerChannel() throws Exception {
+    void missingChannelWrongRateWrongLengthAndNonFiniteSamplesAreFlaggedPerChannelAndLoggedOncePerCause() throws Exception {
         assembler();
-        files.put(STRAIN, G, TestStreams.bytes(ts.strainFrame(G, 3)));
-        Frame w = new Frame("H1", 0, G, G, 0, 1.0);
         String w0 = ts.witnesses.get(0);
         String w1 = ts.witnesses.get(1);
-        double[] nan = ts.series(G, 4, ts.witnessRate);
-        nan[7] = Double.NaN;
-        nan[9] = Double.POSITIVE_INFINITY;
-        // w0 at twice the rate (so also the wrong length), w1 with NaN/Inf, w2 missing
-        w.addChannel(Channel.adc(w0, Vect.of(w0, ts.series(G, 2, 2 * ts.witnessRate), 2 * ts.witnessRate, 0, "")));
-        w.addChannel(Channel.adc(w1, Vect.of(w1, nan, ts.witnessRate, 0, "")));
-        files.put(WITNESS, G, TestStreams.bytes(w));
-        arrive(STRAIN, G);
-        arrive(WITNESS, G);
-        assertEquals(1, out.size());
+        String w2 = ts.witnesses.get(2);
+        List<String> lines = logged(() -> {
+            for (long g = G; g < G + 3; g++) {
+                files.put(STRAIN, g, TestStreams.bytes(ts.strainFrame(g, 3)));
+                Frame w = new Frame("H1", 0, g, g, 0, 1.0);
+                double[] nan = ts.series(g, 4, ts.witnessRate);
+                nan[7] = Double.NaN;
+                nan[9] = Double.POSITIVE_INFINITY;
+                // w0 at twice the rate (so also the wrong length), w1 with NaN/Inf, w2 missing
+                w.addChannel(Channel.adc(w0, Vect.of(w0, ts.series(g, 2, 2 * ts.witnessRate), 2 * ts.witnessRate, 0, "")));
+                w.addChannel(Channel.adc(w1, Vect.of(w1, nan, ts.witnessRate, 0, "")));
+                files.put(WITNESS, g, TestStreams.bytes(w));
+                arrive(STRAIN, g);
+                arrive(WITNESS, g);
+            }
+        });
+        assertEquals(3, out.size());
         Out o = out.get(0);
         assertEquals(SecondKind.NEXT, o.kind());
         assertTrue(o.has(FrameEvent.INVALID) && o.has(FrameEvent.CHANNEL_PROBLEM), "flags " + o.flags());
@@ -355,16 +360,31 @@ class FrameAssemblerTest {
         assertEquals(TestStreams.value(G, 4, 8), o.data()[3][8], "finite samples kept");
         assertEquals(ChannelSlot.MISSING, o.channelFlags()[4]);
         assertEquals(0, o.channelFlags()[0]);
-        assertEquals(1, c(IngestCounter.CHANNEL_WRONG_RATE));
-        assertEquals(1, c(IngestCounter.CHANNEL_WRONG_LENGTH));
-        assertEquals(1, c(IngestCounter.CHANNEL_NONFINITE));
-        assertEquals(1, c(IngestCounter.CHANNEL_MISSING));
-        assertEquals(1, c(IngestCounter.SECONDS_INVALID));
+        assertEquals(3, c(IngestCounter.CHANNEL_WRONG_RATE), "counted every second");
+        assertEquals(3, c(IngestCounter.CHANNEL_WRONG_LENGTH));
+        assertEquals(3, c(IngestCounter.CHANNEL_NONFINITE));
+        assertEquals(3, c(IngestCounter.CHANNEL_MISSING));
+        assertEquals(3, c(IngestCounter.SECONDS_INVALID));
         assertAccounted();
+        // one line per channel and cause, naming both and the first file that had it
+        String file = "in H-H1_lldetchar-1400000000-1\\.gwf .*";
+        assertEquals(4, lines.size(), "logged once per cause, not every second: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("H1 stream lldetchar: channel '" + w0 + "' has sample rate "
+                + 2 * ts.witnessRate + "(\\.0)? Hz, configured " + ts.witnessRate + "(\\.0)? Hz " + file)), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("H1 stream lldetchar: channel '" + w0 + "' has " + 2 * ts.witnessRate
+                + " values .*" + file)), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("H1 stream lldetchar: channel '" + w1
+                + "' has NaN or infinite samples \\(2 this second; zeroed\\) " + file)), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("H1 stream lldetchar: channel '" + w2 + "' not found " + file)),
+                lines.toString());
     }
 
-    @Test
-    void eachDistinctCauseIsLoggedOnceNamingTheFileAndChannel() throws Exception {
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** The messages the assembler logs while {@code body} runs. */
+    private static List<String> logged(Body body) throws Exception {
         List<String> lines = new ArrayList<>();
         Logger log = Logger.getLogger(FrameAssembler.class.getName());
         Handler h = new Handler() {
@@ -383,6 +403,16 @@ class FrameAssemblerTest {
         };
         log.addHandler(h);
         try {
+            body.run();
+        } finally {
+            log.removeHandler(h);
+        }
+        return lines;
+    }
+
+    @Test
+    void eachDistinctCauseIsLoggedOnceNamingTheFileAndChannel() throws Exception {
+        List<String> lines = logged(() -> {
             assembler();
             for (long g = G; g < G + 5; g++) {
                 files.put(STRAIN, g, TestStreams.bytes(ts.strainFrame(g, 3)));
@@ -393,9 +423,7 @@ class FrameAssemblerTest {
                 arrive(STRAIN, g);
                 arrive(WITNESS, g);
             }
-        } finally {
-            log.removeHandler(h);
-        }
+        });
         assertEquals(5, out.size());
         assertEquals(10, c(IngestCounter.CHANNEL_MISSING), "counted every time");
         assertEquals(2, lines.size(), "logged once per channel: " + lines);
@@ -479,6 +507,52 @@ class FrameAssemblerTest {
         assertTrue(out.get(1).has(FrameEvent.RESET));
         assertEquals(1, c(IngestCounter.SECONDS_DROPPED_RING_FULL));
         assertAccounted();
+    }
+
+    @Test
+    void aRealRingThatIsFullRefusesTheSecondForcedOutOfTheWindowCountedAndTheNextCarriesReset() throws Exception {
+        IfoSpec spec = ts.spec(Paths.get("/nonexistent/strain"), Paths.get("/nonexistent/witness"));
+        IngestConfig cfg = IngestConfig.builder(List.of(spec)).latenessNs(500 * MS).windowSeconds(8).maxPadSeconds(4).build();
+        FrameRing ring = new FrameRing(spec, 2, counters);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<long[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        ring.handleEventsWith((e, seq, end) -> {
+            release.await();       // a consumer that has stalled
+            seen.add(new long[] {e.gpsS(), e.flags()});
+        });
+        ring.start();
+        try {
+            a = new FrameAssembler(spec, cfg, files, counters, () -> now, ring);
+            for (long g = G; g < G + 4; g++) {
+                both(g);          // G (held by the stalled consumer) and G+1 fill the ring, G+2 and G+3 wait
+            }
+            assertTrue(a.waitingForRoom(), "the second due waits for room rather than being dropped");
+            assertEquals(0, c(IngestCounter.SECONDS_DROPPED_RING_FULL));
+            both(G + 20);         // far ahead: G+2, G+3 and the gap after them are forced out of the window
+            long dropped = c(IngestCounter.SECONDS_DROPPED_RING_FULL);
+            assertTrue(dropped >= 2, "the seconds forced into the full ring are dropped and counted: " + counters);
+            release.countDown();
+            long end = System.currentTimeMillis() + 10_000;
+            while (ring.remainingCapacity() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(1);
+            }
+            both(G + 21);
+            now += 2_000 * MS;
+            a.doWork(now);
+            end = System.currentTimeMillis() + 10_000;
+            while (ring.remainingCapacity() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(1);
+            }
+            assertEquals(G, seen.get(0)[0]);
+            assertEquals(G + 1, seen.get(1)[0]);
+            long[] after = seen.get(2);
+            assertTrue(after[0] > G + 3, "the dropped seconds are not handed on: " + after[0]);
+            assertTrue((after[1] & FrameEvent.RESET) != 0, "the next second handed on carries RESET");
+            assertEquals(counters.get(IngestCounter.FILES_SEEN), counters.filesAccounted(), "every file accounted for: " + counters);
+        } finally {
+            release.countDown();
+            ring.stop(5_000);
+        }
     }
 
     @Test

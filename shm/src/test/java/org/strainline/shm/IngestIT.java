@@ -117,7 +117,8 @@ class IngestIT {
             assertEquals(TestStreams.value(s.gps(), 0, 0), s.first());
             assertEquals(TestStreams.value(s.gps(), 0, ts.strainRate - 1), s.last());
             assertEquals(3.0, s.state());
-            assertTrue(s.publishedNs() >= s.detectedNs() && s.detectedNs() > 0);
+            assertTrue(s.publishedNs() >= s.decodedNs() && s.decodedNs() >= s.detectedNs() && s.detectedNs() > 0,
+                    "seen, then decoded, then published: " + s);
             assertTrue(Math.abs(s.mtimeUnixNs() / 1_000_000 - System.currentTimeMillis()) < 60_000, "mtime is the file's");
         }
         stopAndAccount();

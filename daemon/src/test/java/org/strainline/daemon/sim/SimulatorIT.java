@@ -147,6 +147,114 @@ class SimulatorIT {
         assertTrue(best > 20 * floor, "a sideband at 60 + f_asc: " + best / floor);
     }
 
+    private static double[] witness(Path out, String ifo, String channel, long start, int duration, int rate) throws IOException {
+        double[] x = new double[rate * duration];
+        for (int s = 0; s < duration; s++) {
+            Frame f = GwfReader.read(out.resolve("lldetchar/" + ifo + "/" + ifo.charAt(0) + "-" + ifo + "_lldetchar-" + (start + s)
+                    + "-1.gwf")).frames().get(0);
+            double[] d = f.channel(channel).data().toDoubles();
+            assertEquals(rate, d.length, channel + " at its native rate");
+            System.arraycopy(d, 0, x, rate * s, rate);
+        }
+        return x;
+    }
+
+    @Test
+    void theMainsMonitorCarriesWanderingHarmonicsAndTheAscChannelsAreSlow() throws Exception {
+        int n = 64;
+        sim(root, List.of("H1"), G, n, 7, List.of(), Set.of(), Set.of(), 0);
+        // the mains monitor: 60 Hz and its harmonics far above the monitor's own floor
+        double[] mains = witness(root, "H1", "H1:PEM-CS_MAINSMON_EBAY_1_DQ", G, n, 1024);
+        Welch w4 = new Welch(4 * 1024, 1024, Welch.Average.MEAN, 1024);
+        double[] psd = new double[w4.bins()];
+        w4.psd(mains, 0, mains.length, psd);
+        double[] between = new double[(int) (40 / w4.df())];
+        for (int k = 0; k < between.length; k++) {
+            between[k] = psd[(int) (70 / w4.df()) + k];       // 70-110 Hz: no line there
+        }
+        java.util.Arrays.sort(between);
+        double floor = between[between.length / 2];
+        for (double f : new double[] {60, 120, 180}) {
+            double peak = 0;
+            for (int k = -2; k <= 2; k++) {
+                peak = Math.max(peak, psd[(int) Math.round(f / w4.df()) + k]);
+            }
+            assertTrue(peak > 100 * floor, f + " Hz stands above the floor: " + peak / floor);
+        }
+        // its 60 Hz line wanders in amplitude and in phase from second to second
+        double aMin = Double.MAX_VALUE;
+        double aMax = 0;
+        double pMin = Double.MAX_VALUE;
+        double pMax = -Double.MAX_VALUE;
+        for (int s = 0; s < n; s++) {
+            double re = 0;
+            double im = 0;
+            for (int k = 0; k < 1024; k++) {
+                double ph = 2 * Math.PI * 60 * k / 1024.0;
+                re += mains[1024 * s + k] * Math.cos(ph);
+                im -= mains[1024 * s + k] * Math.sin(ph);
+            }
+            double amp = 2 * Math.hypot(re, im) / 1024;
+            double phase = Math.atan2(im, re);
+            aMin = Math.min(aMin, amp);
+            aMax = Math.max(aMax, amp);
+            pMin = Math.min(pMin, phase);
+            pMax = Math.max(pMax, phase);
+        }
+        assertTrue((aMax - aMin) / aMax > 0.02, "the amplitude wanders: " + aMin + " .. " + aMax);
+        assertTrue(pMax - pMin > 0.05 && pMax - pMin < Math.PI, "the phase wanders, slowly: " + pMin + " .. " + pMax + " rad");
+        // the ASC channels: nearly all their power below 10 Hz
+        Environment env = Simulator.environment(Simulator.Config.DEFAULT_ENVIRONMENT_SEED, "H1");
+        assertEquals(20, env.ascChannels());
+        for (String ch : new String[] {"H1:ASC-CHARD_P_OUT_DQ", "H1:ASC-INP1_Y_OUT_DQ", "H1:ASC-SRC2_P_OUT_DQ"}) {
+            double[] re = witness(root, "H1", ch, G, n, 512);
+            double[] im = new double[re.length];
+            new Fft(re.length).forward(re, im);
+            double below = 0;
+            double all = 0;
+            for (int k = 1; k < re.length / 2; k++) {
+                double p2 = re[k] * re[k] + im[k] * im[k];
+                all += p2;
+                if (k * 512.0 / re.length < 10) {
+                    below += p2;
+                }
+            }
+            assertTrue(below / all > 0.95, ch + ": power below 10 Hz " + below / all);
+        }
+    }
+
+    @Test
+    void injectionsAtARateAreSpreadOverTheRunAndListedWithTheirMassesAndSnrs() throws Exception {
+        int n = 400;
+        List<Injection> inj = Simulator.injections(0.02, G, n, 11, List.of("H1", "L1"), Set.of(G + 200));
+        // one every 50 s on average, clear of the gap and of the run's ends
+        assertTrue(inj.size() >= 5 && inj.size() <= 8, "about 0.02 Hz x 400 s: " + inj.size());
+        for (int i = 0; i < inj.size(); i++) {
+            Injection a = inj.get(i);
+            assertTrue(a.firstSecond() > G && a.lastSecond() < G + n, "inside the run");
+            assertTrue(a.firstSecond() > G + 200 || a.lastSecond() < G + 200, "clear of the gap");
+            if (i > 0) {
+                double apart = a.tcS + a.tcFrac - inj.get(i - 1).tcS - inj.get(i - 1).tcFrac;
+                assertTrue(apart >= 12, "mergers at least 12 s apart: " + apart);
+            }
+        }
+        Path out = root.resolve("r");
+        sim(out, List.of("H1", "L1"), G, 32, 3, Simulator.injections(1 / 16.0, G, 32, 11, List.of("H1", "L1"), Set.of()),
+                Set.of(), Set.of(), 0);
+        List<?> listed = (List<?>) ((Map<?, ?>) Json.read(Files.readString(out.resolve("injections.json")))).get("injections");
+        assertEquals(1, listed.size(), "a 32-s run at one per 16 s holds one, clear of its ends");
+        Map<?, ?> rec = (Map<?, ?>) listed.get(0);
+        double m1 = ((Number) rec.get("mass1")).doubleValue();
+        double m2 = ((Number) rec.get("mass2")).doubleValue();
+        assertTrue(m1 >= m2 && m2 > 1 && m1 < 200, "component masses in solar masses: " + m1 + ", " + m2);
+        double net = ((Number) rec.get("network_snr")).doubleValue();
+        assertTrue(net >= 10 && net <= 30, "network SNR in [10, 30]: " + net);
+        Map<?, ?> snr = (Map<?, ?>) rec.get("snr");
+        double h = ((Number) snr.get("H1")).doubleValue();
+        double l = ((Number) snr.get("L1")).doubleValue();
+        assertEquals(net, Math.hypot(h, l), 1e-6, "the IFOs' SNRs add up to the network SNR");
+    }
+
     /** <a, b> = 4 Re Σ a(f) b*(f) / S(f) df over 20 Hz – 8 kHz. */
     private static double inner(double[] a, double[] b) {
         int n = a.length;
