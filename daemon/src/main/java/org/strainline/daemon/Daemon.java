@@ -209,12 +209,20 @@ public final class Daemon implements AutoCloseable {
         if (!card.kind().equals("deepclean")) {
             throw new IOException(card.file() + ": kind: " + card.kind() + ", DeepClean needs a deepclean model");
         }
-        int rate = config.deepclean().settings().inferenceRateHz();
-        int stride = card.sampleRateHz() % rate == 0 ? card.sampleRateHz() / rate : 0;   // else the stage refuses the rate
-        Engines.Choice c = choices.open(card, rate, stride, config.deepclean().engines());
+        DaemonConfig.DeepClean dc = config.deepclean();
+        int fs = card.sampleRateHz();
+        // the span's stride; 0 where the rate does not divide the model's rate (the stage then refuses it)
+        Engines.Choice c = choices.open(card, dc.engines(), dc::inferenceRateHz,
+                name -> fs % dc.inferenceRateHz(name) == 0 ? fs / dc.inferenceRateHz(name) : 0);
+        int rate = c.engine().batch();
+        if (!dc.rateGiven()) {
+            LOG.log(System.Logger.Level.INFO, ifo.ifo() + " deepclean: " + rate + " windows a second on " + c.engine().name()
+                    + " (deepclean.inferenceRateHz not set: " + DeepCleanStage.GPU_INFERENCE_RATE_HZ + " on TensorRT, "
+                    + dc.settings().inferenceRateHz() + " on a CPU engine)");
+        }
         Engine timed = new TimedEngine(c.engine(), metrics);
         try {
-            DeepCleanStage st = new DeepCleanStage(ifo, card, timed, config.deepclean().settings(), null);
+            DeepCleanStage st = new DeepCleanStage(ifo, card, timed, dc.settings().withInferenceRate(rate), null);
             synchronized (engines) {
                 engines.add(timed);
             }

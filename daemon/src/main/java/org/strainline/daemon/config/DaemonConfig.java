@@ -81,8 +81,18 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
      * swaps; {@code name:version}: pinned), which engines, the stage's settings, and whether the
      * model's newest version above production runs beside it as a canary.
      */
+    /**
+     * DeepClean's settings. Without {@code deepclean.inferenceRateHz} in the file
+     * ({@code rateGiven} false) the rate depends on the engine the model gets:
+     * {@link DeepCleanStage#GPU_INFERENCE_RATE_HZ} on TensorRT, {@code settings}' (the CPU default)
+     * on the others.
+     */
     public record DeepClean(Map<String, String> models, List<String> engines, int threads, DeepCleanStage.Settings settings,
-                            boolean canary, boolean fp16) {
+                            boolean canary, boolean fp16, boolean rateGiven) {
+        /** The windows per second on the named engine. */
+        public int inferenceRateHz(String engine) {
+            return rateGiven || !engine.equals("tensorrt") ? settings.inferenceRateHz() : DeepCleanStage.GPU_INFERENCE_RATE_HZ;
+        }
     }
 
     /** The BBHnet stage over H1 and L1 (null: DeepClean only). */
@@ -343,7 +353,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (threads < 1) {
             throw n.problem("threads", "must be >= 1, got " + threads);
         }
-        return new DeepClean(models, engines, threads, s, n.bool("canary", false), n.bool("fp16", false));
+        return new DeepClean(models, engines, threads, s, n.bool("canary", false), n.bool("fp16", false), n.has("inferenceRateHz"));
     }
 
     /** A YAML value with its key path, for messages. */

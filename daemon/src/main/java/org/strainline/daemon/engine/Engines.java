@@ -83,6 +83,15 @@ public final class Engines {
      * windows {@code spanStride} samples apart (0: the windows) where it can.
      */
     public Choice open(ModelCard card, int batch, int spanStride, List<String> preference) throws EngineException {
+        return open(card, preference, name -> batch, name -> spanStride);
+    }
+
+    /**
+     * As {@link #open(ModelCard, int, int, List)}, the batch and the span's stride depending on the
+     * engine tried (a GPU engine may take many more windows a second than a CPU one).
+     */
+    public Choice open(ModelCard card, List<String> preference, java.util.function.ToIntFunction<String> batchOf,
+                       java.util.function.ToIntFunction<String> spanStrideOf) throws EngineException {
         List<Skip> skipped = new ArrayList<>();
         for (String name : preference) {
             Factory f = factories.get(name);
@@ -91,7 +100,7 @@ public final class Engines {
                 continue;
             }
             try {
-                Engine e = f.open(card, batch, spanStride);
+                Engine e = f.open(card, batchOf.applyAsInt(name), spanStrideOf.applyAsInt(name));
                 if (!skipped.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, card.name() + "/" + card.version() + " runs on " + name + "; skipped "
                             + describe(skipped));

@@ -65,7 +65,16 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         public static Settings defaults() {
             return new Settings(64, 0.5, 58, 62, 4, 0.5, 0.5, 8, 0.5, 0.5);
         }
+
+        /** These settings at another inference rate. */
+        public Settings withInferenceRate(int rateHz) {
+            return new Settings(rateHz, aggregationLatencyS, bandLowHz, bandHighHz, historyS, lookaheadS, taperS, gateSpanS,
+                    crossfadeS, joinS);
+        }
     }
+
+    /** The inference rate on a GPU engine where the configuration gives none (production's: stride 8 at 4096 Hz). */
+    public static final int GPU_INFERENCE_RATE_HZ = 512;
 
     /** Receives each output second (on the stage's thread; copy what you keep). */
     @FunctionalInterface

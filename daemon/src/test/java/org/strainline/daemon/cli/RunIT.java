@@ -119,6 +119,9 @@ class RunIT {
             assertTrue(stopLog.contains("deepclean-" + ifo + "/1 calls ONNX Runtime through the C API"), stopLog);
             assertTrue(stopLog.contains("deepclean-" + ifo + "/1 on ONNX Runtime runs model.span.onnx (made from this model.onnx): fed the"
                     + " stream's span"), "the daemon feeds DeepClean the span: " + stopLog);
+            // the configuration gives no inference rate: the CPU engine's default (TensorRT would take 512)
+            assertTrue(stopLog.contains(ifo.toUpperCase(java.util.Locale.ROOT) + " deepclean: 64 windows a second on onnxruntime"
+                    + " (deepclean.inferenceRateHz not set: 512 on TensorRT, 64 on a CPU engine)"), stopLog);
         }
         assertTrue(java.util.regex.Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  "
                 + "org\\.strainline\\.daemon\\.Daemon: strainline running: 2 IFO\\(s\\)").matcher(stopLog).find(),

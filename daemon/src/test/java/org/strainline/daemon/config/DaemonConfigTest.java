@@ -161,6 +161,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void withoutAnInferenceRateDeepCleanTakes512OnTensorRtAndTheCpuDefaultElsewhere() throws IOException {
+        DaemonConfig given = DaemonConfig.load(DEMO);
+        assertTrue(given.deepclean().rateGiven());
+        assertEquals(32, given.deepclean().inferenceRateHz("tensorrt"), "a rate in the file holds on every engine");
+        assertEquals(32, given.deepclean().inferenceRateHz("onnxruntime"));
+        DaemonConfig unset = DaemonConfig.load(variant("  inferenceRateHz: 32\n", ""));
+        assertFalse(unset.deepclean().rateGiven());
+        assertEquals(512, unset.deepclean().inferenceRateHz("tensorrt"));
+        assertEquals(64, unset.deepclean().inferenceRateHz("onnxruntime"));
+        assertEquals(64, unset.deepclean().settings().inferenceRateHz());
+    }
+
+    @Test
     void withoutACpusSectionNoThreadIsPlaced() throws IOException {
         DaemonConfig c = DaemonConfig.load(DEMO);
         assertEquals(DaemonConfig.Cpus.NONE, c.cpus());

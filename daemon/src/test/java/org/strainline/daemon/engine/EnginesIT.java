@@ -32,6 +32,41 @@ class EnginesIT {
     }
 
     @Test
+    void eachEngineTriedIsAskedForItsOwnBatchAndTheOneChosenHasIt() throws Exception {
+        ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+        int[] asked = new int[2];
+        Engines e = Engines.standard(1, 1).add(new Engines.Factory() {   // in TensorRT's place: a GPU engine that cannot start
+            @Override
+            public String name() {
+                return "tensorrt";
+            }
+
+            @Override
+            public Engine open(ModelCard c, int batch) throws EngineException {
+                throw new AssertionError("the span-aware open is the one called");
+            }
+
+            @Override
+            public Engine open(ModelCard c, int batch, int spanStride) throws EngineException {
+                asked[0] = batch;
+                asked[1] = spanStride;
+                throw new EngineException("no GPU here");
+            }
+        });
+        Engines.Choice c = e.open(card, List.of("tensorrt", "onnxruntime"), name -> name.equals("tensorrt") ? 512 : 16,
+                name -> 4096 / (name.equals("tensorrt") ? 512 : 16));
+        try (Engine chosen = c.engine()) {
+            assertEquals(512, asked[0], "TensorRT was asked for its own batch");
+            assertEquals(8, asked[1]);
+            assertEquals("onnxruntime", chosen.name());
+            assertEquals(16, chosen.batch(), "ONNX Runtime was opened with its own");
+            assertEquals(256, chosen.spanStride(), "and fed the span at its own stride");
+            assertEquals("no GPU here", c.skipped().get(0).reason());
+            chosen.run();
+        }
+    }
+
+    @Test
     void aModelNoEngineCanRunFailsNamingTheModelAndEveryReason() throws Exception {
         ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
         EngineException e = assertThrows(EngineException.class,
