@@ -95,8 +95,12 @@ public final class Daemon implements AutoCloseable {
         this.canaryQueue = config.deepclean().canary() ? new StrainQueue(canaryQueuePath(config), CANARY_SUFFIX) : null;
         this.repo = new ModelRepository(config.repository());
         try {
-            Map<String, Long> last = queue.lastGps();
-            Map<String, Long> canaryLast = canaryQueue == null ? Map.of() : canaryQueue.lastGps();
+            List<String> ifoNames = new ArrayList<>();
+            for (IfoSpec ifo : config.ingest().ifos()) {
+                ifoNames.add(ifo.ifo());
+            }
+            Map<String, Long> last = queue.lastGps(ifoNames);
+            Map<String, Long> canaryLast = canaryQueue == null ? Map.of() : canaryQueue.lastGps(ifoNames);
             Engines choices = Engines.standard(config.deepclean().threads(), 2, config.deepclean().fp16());
             int bbhWarm = 0;
             if (config.bbhnet() != null) {

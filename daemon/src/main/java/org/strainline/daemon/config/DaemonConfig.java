@@ -222,7 +222,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     }
 
     private static IngestConfig ingest(Node n, Path base) throws IOException {
-        n.only(Set.of("start", "startGps", "gapPolicy", "latenessMs", "retryIntervalMs", "maxPadSeconds", "watch",
+        n.only(Set.of("start", "gapPolicy", "latenessMs", "retryIntervalMs", "maxPadSeconds", "watch",
                 "pollIntervalMs", "read", "ringSize", "windowSeconds", "maxFileBytes", "threadPerIfo", "ifos"));
         List<IfoSpec> ifos = new ArrayList<>();
         List<Node> list = n.list("ifos");
@@ -299,13 +299,14 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
             throw n.problem("joinBudgetS", "must be between 0 and 60 s, got " + budget);
         }
         org.strainline.daemon.pipeline.BbhnetStage.Settings s = new org.strainline.daemon.pipeline.BbhnetStage.Settings(rate,
-                n.number("integrationS", d.integrationS()), join, d.inputDelayS(), budget, n.bool("singleIfo", d.singleIfo()));
+                ranged(n, "integrationS", d.integrationS(), 1.0 / rate, 16), join, d.inputDelayS(), budget,
+                n.bool("singleIfo", d.singleIfo()));
         double far = n.number("farThresholdHz", 1.0 / 86400);
         if (!(far > 0)) {
             throw n.problem("farThresholdHz", "must be positive, got " + far);
         }
         return new Bbhnet(n.string("model", "bbhnet"), n.has("engines") ? n.strings("engines") : List.of("tensorrt", "onnxruntime"),
-                (int) n.number("threads", 1), s, far, n.number("refractoryS", 8),
+                (int) ranged(n, "threads", 1, 1, 256), s, far, ranged(n, "refractoryS", 8, 0, 3600),
                 n.has("background") ? base.resolve(n.string("background", null)) : null, n.bool("fp16", false));
     }
 
@@ -336,16 +337,21 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (rate <= 0 || 4096 % rate != 0) {
             throw n.problem("inferenceRateHz", "must divide 4096, got " + rate);
         }
-        double lat = n.number("aggregationLatencyS", d.aggregationLatencyS());
+        double lat = ranged(n, "aggregationLatencyS", d.aggregationLatencyS(), 0, 1);
         double look = n.number("lookaheadS", d.lookaheadS());
         double sum = lat + look;
         if (lat < 0 || look < 0 || Math.abs(sum - Math.rint(sum)) > 1e-9 || sum < 1) {
             throw n.problem("aggregationLatencyS", "aggregationLatencyS + lookaheadS must be a whole number of seconds >= 1, got "
                     + lat + " + " + look);
         }
+        double history = ranged(n, "historyS", d.historyS(), 0.5, 60);
+        double gate = ranged(n, "gateSpanS", d.gateSpanS(), 2, 64);
+        if (gate != Math.rint(gate)) {
+            throw n.problem("gateSpanS", "must be a whole number of seconds (the gate's spectra are of 1-s segments), got " + gate);
+        }
         DeepCleanStage.Settings s = new DeepCleanStage.Settings(rate, lat, band.get(0), band.get(1),
-                n.number("historyS", d.historyS()), look, n.number("taperS", d.taperS()), n.number("gateSpanS", d.gateSpanS()),
-                n.number("crossfadeS", d.crossfadeS()), n.number("joinS", d.joinS()));
+                history, look, ranged(n, "taperS", d.taperS(), 0, history), gate,
+                ranged(n, "crossfadeS", d.crossfadeS(), 0, gate), n.number("joinS", d.joinS()));
         if (s.joinS() < 0 || s.joinS() > s.lookaheadS() || s.joinS() > 1) {
             throw n.problem("joinS", "must be between 0 and lookaheadS (" + s.lookaheadS() + "), got " + s.joinS());
         }
@@ -354,6 +360,19 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
             throw n.problem("threads", "must be >= 1, got " + threads);
         }
         return new DeepClean(models, engines, threads, s, n.bool("canary", false), n.bool("fp16", false), n.has("inferenceRateHz"));
+    }
+
+    /** A number that must lie in {@code [lo, hi]}; out of it, the key and the range are named. */
+    private static double ranged(Node n, String key, double dflt, double lo, double hi) throws IOException {
+        double v = n.number(key, dflt);
+        if (!(v >= lo && v <= hi)) {
+            throw n.problem(key, "must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + fmt(v));
+        }
+        return v;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** A YAML value with its key path, for messages. */

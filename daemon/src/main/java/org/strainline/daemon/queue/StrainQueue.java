@@ -120,11 +120,16 @@ public final class StrainQueue implements AutoCloseable {
         return new Record(index, ifo, flags, gps, rate, pub, model.isEmpty() ? null : model, channel, x);
     }
 
-    /** The newest GPS second published per IFO (scanning back from the end), for resuming after a restart. */
-    public Map<String, Long> lastGps() {
+    /**
+     * The newest GPS second published per IFO (scanning back from the end), for resuming after a
+     * restart: the scan goes on until it has found each of {@code ifos} (or reached the queue's
+     * start), however far back an IFO that has been down for a while last published, so that its
+     * seconds still on disk are not published again.
+     */
+    public Map<String, Long> lastGps(java.util.Collection<String> ifos) {
         Map<String, Long> last = new HashMap<>();
         ExcerptTailer t = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
-        for (int scanned = 0; scanned < 64; scanned++) {
+        while (!last.keySet().containsAll(ifos)) {
             try (DocumentContext dc = t.readingDocument()) {
                 if (!dc.isPresent()) {
                     break;

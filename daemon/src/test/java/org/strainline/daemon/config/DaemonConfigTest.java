@@ -174,6 +174,27 @@ class DaemonConfigTest {
     }
 
     @Test
+    void numbersOutOfTheirRangeAreRefusedByKeyAtCheckTime() throws IOException {
+        String[][] cases = {
+            {"deepclean:\n", "deepclean:\n  aggregationLatencyS: 1.5\n  lookaheadS: 0.5\n",
+                "deepclean.aggregationLatencyS: must be between 0 and 1, got 1.5"},
+            {"deepclean:\n", "deepclean:\n  gateSpanS: 0.4\n", "deepclean.gateSpanS: must be between 2 and 64, got 0.4"},
+            {"deepclean:\n", "deepclean:\n  gateSpanS: 2.5\n", "deepclean.gateSpanS: must be a whole number of seconds"},
+            {"deepclean:\n", "deepclean:\n  historyS: 0\n", "deepclean.historyS: must be between 0.5 and 60, got 0"},
+            {"deepclean:\n", "deepclean:\n  taperS: 5\n", "deepclean.taperS: must be between 0 and 4, got 5"},
+            {"deepclean:\n", "deepclean:\n  crossfadeS: -1\n", "deepclean.crossfadeS: must be between 0 and 8, got -1"},
+            {"bbhnet:\n", "bbhnet:\n  threads: 0\n", "bbhnet.threads: must be between 1 and 256, got 0"},
+            {"bbhnet:\n", "bbhnet:\n  integrationS: 0\n", "bbhnet.integrationS: must be between 0.25 and 16, got 0"},
+            {"bbhnet:\n", "bbhnet:\n  refractoryS: -8\n", "bbhnet.refractoryS: must be between 0 and 3600, got -8"},
+            {"ingest:\n", "ingest:\n  startGps: 1400000000\n", "ingest.startGps: unknown key (known: "},
+        };
+        for (String[] c : cases) {
+            String m = problem(c[0], c[1]);
+            assertTrue(m.contains(c[2]), c[1] + " -> " + m);
+        }
+    }
+
+    @Test
     void withoutACpusSectionNoThreadIsPlaced() throws IOException {
         DaemonConfig c = DaemonConfig.load(DEMO);
         assertEquals(DaemonConfig.Cpus.NONE, c.cpus());

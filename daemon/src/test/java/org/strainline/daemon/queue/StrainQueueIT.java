@@ -22,6 +22,32 @@ class StrainQueueIT {
     }
 
     @Test
+    void theNewestSecondOfAnIfoSilentForLongIsFoundHoweverFarBack() throws Exception {
+        Path dir = Files.createTempDirectory("strainline-queue");
+        try {
+            try (StrainQueue q = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
+                for (long g = 1400000000L; g < 1400000010L; g++) {
+                    q.append(second("H1", g, 0), "H1:GDS-CALIB_STRAIN", 0);
+                    q.append(second("L1", g, 0), "L1:GDS-CALIB_STRAIN", 0);
+                }
+                for (long g = 1400000010L; g < 1400000510L; g++) {   // L1 down for 500 s, H1 publishing on
+                    q.append(second("H1", g, 0), "H1:GDS-CALIB_STRAIN", 0);
+                }
+            }
+            try (StrainQueue again = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
+                assertEquals(Map.of("H1", 1400000509L, "L1", 1400000009L), again.lastGps(List.of("H1", "L1")),
+                        "L1's last second 500 excerpts back: a restart must not publish its seconds again");
+                assertEquals(Map.of("H1", 1400000509L, "L1", 1400000009L), again.lastGps(List.of("H1", "L1", "V1")),
+                        "an IFO that never published: the scan stops at the queue's start");
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void secondsRoundTripAndTheNewestPerIfoSurvivesAReopen() throws Exception {
         Path dir = Files.createTempDirectory("strainline-queue");
         try {
@@ -44,7 +70,7 @@ class StrainQueueIT {
                 assertEquals(List.of("uncleaned"), StrainQueue.json(all.get(1), false).get("flags"));
             }
             try (StrainQueue again = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
-                assertEquals(Map.of("H1", 1400000004L, "L1", 1400000002L), again.lastGps());
+                assertEquals(Map.of("H1", 1400000004L, "L1", 1400000002L), again.lastGps(List.of("H1", "L1")));
             }
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
