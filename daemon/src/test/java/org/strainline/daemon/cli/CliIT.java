@@ -53,6 +53,22 @@ class CliIT {
     }
 
     @Test
+    void configCheckPassesTheExamplesAndFailsABadFileNamingTheKeyAndTheReason() throws Exception {
+        Path demo = Cli.HOME.resolve("config/demo.yaml");
+        Cli.Result ok = Cli.run("config", "check", demo.toString());
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(ok.out().contains(demo + ": valid; H1 (2 streams, 23 channels, model deepclean-h1)"), ok.out());
+        Path dir = Files.createTempDirectory("strainline-config");
+        Path bad = dir.resolve("daemon.yaml");
+        Files.writeString(bad, Files.readString(demo).replace("deepclean:\n", "deepclean:\n  gateSpanS: 0.4\n"));
+        Cli.Result r = Cli.run("config", "check", bad.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains(bad + ": deepclean.gateSpanS: must be between 2 and 64, got 0.4"), r.out());
+        Files.delete(bad);
+        Files.delete(dir);
+    }
+
+    @Test
     void checkPassesGoodFilesAndFailsTheDamagedOne() throws Exception {
         assertEquals(0, run("frame", "check", SAMPLE.toString()).code());
         Path corpus = Paths.get(System.getProperty("gwf.corpus", "../../shared/gwf-corpus"));
