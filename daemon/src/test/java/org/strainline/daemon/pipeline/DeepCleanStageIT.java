@@ -341,6 +341,97 @@ class DeepCleanStageIT {
      * A stage whose engine is fed the stream's span (the daemon's) cleans every second as one whose
      * engine is fed the windows, through warm-up, a gap's reset and the gate, to float rounding.
      */
+    /** The model's prediction negated and doubled: subtracting it adds twice the line instead of removing it. */
+    private static final class Inverted extends org.strainline.daemon.engine.ForwardingEngine {
+        Inverted(org.strainline.daemon.engine.Engine inner) {
+            super(inner);
+        }
+
+        @Override
+        public void run() throws org.strainline.daemon.engine.EngineException {
+            inner.run();
+            java.nio.FloatBuffer y = inner.output();
+            for (int i = 0; i < y.capacity(); i++) {
+                y.put(i, -2 * y.get(i));
+            }
+        }
+    }
+
+    @Test
+    void whenCleaningMakesTheBandWorseTheGateEmitsRawStrainAfterAHalfHannSwitchAndFlagsIt() throws Exception {
+        int n = 24;
+        Path root = simulatedH1("strainline-dcg", n, 779, Set.of());
+        try {
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            IfoSpec spec = h1(root);
+            List<List<Out>> outs = List.of(new ArrayList<>(), new ArrayList<>());
+            DeepCleanStage[] stages = new DeepCleanStage[2];
+            try (OnnxRuntimeEngine good = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s));
+                 OnnxRuntimeEngine bad = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s))) {
+                stages[0] = new DeepCleanStage(spec, card, good, s, keep(outs.get(0)));
+                stages[1] = new DeepCleanStage(spec, card, new Inverted(bad), s, keep(outs.get(1)));
+                feedBoth(spec, stages, n);
+            }
+            // the raw strain at 4096 Hz through the stage's resampler, from the frames
+            StreamResampler r = StreamResampler.of(16384, 4096, 16384);
+            double[] raw = new double[n * 4096];
+            for (int g = 0; g < n; g++) {
+                Frame f = GwfReader.read(root.resolve("kafka/H1/H-H1_llhoft-" + (G + g) + "-1.gwf")).frames().get(0);
+                r.process(f.channel("H1:GDS-CALIB_STRAIN").data().toDoubles(), 0, 16384, raw, g * 4096);
+            }
+            double scale = 0;
+            for (double v : raw) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            List<Out> worse = outs.get(1);
+            assertEquals(n, worse.size());
+            int firstGated = -1;
+            for (int g = 0; g < n - 1; g++) {
+                if ((worse.get(g).flags() & CleanedSecond.GATED) != 0) {
+                    firstGated = g;
+                    break;
+                }
+            }
+            assertTrue(firstGated > 0, "the gate engages: " + stages[1].counter(DeepCleanStage.Counter.SECONDS_GATED));
+            assertEquals(0, stages[0].counter(DeepCleanStage.Counter.SECONDS_GATED), "the real model's cleaning is never gated");
+            assertEquals(0, worse.get(firstGated - 1).flags() & (CleanedSecond.GATED | CleanedSecond.UNCLEANED),
+                    "the second before it was cleaned (the gate needs two seconds of history)");
+            int fade = (int) Math.round(s.crossfadeS() * 4096);
+            for (int g = 0; g < n - 1; g++) {
+                double worst = 0;
+                for (int i = 0; i < 4096; i++) {
+                    if (g != firstGated || i >= fade) {
+                        worst = Math.max(worst, Math.abs(worse.get(g).x()[i] - raw[g * 4096 + i]));
+                    }
+                }
+                boolean rawOut = g < firstGated - 1 ? (worse.get(g).flags() & CleanedSecond.UNCLEANED) != 0 : g >= firstGated;
+                if (rawOut) {
+                    assertTrue(worst <= 1e-6 * scale, "second " + g + " is the raw strain: max |diff| " + worst / scale);
+                }
+                if (g >= firstGated) {
+                    assertTrue((worse.get(g).flags() & CleanedSecond.GATED) != 0, "flagged GATED from then on: second " + g);
+                }
+            }
+            // the switch: from the (worse) cleaned strain to the raw one over the cross-fade, half-Hann
+            Out first = worse.get(firstGated);
+            double start = Math.abs(first.x()[0] - raw[firstGated * 4096]);
+            double mid = 0;
+            double end = 0;
+            for (int i = 0; i < fade / 4; i++) {
+                mid = Math.max(mid, Math.abs(first.x()[fade / 2 + i] - raw[firstGated * 4096 + fade / 2 + i]));
+            }
+            assertTrue(start > 100 * 1e-6 * scale, "the switch starts from the cleaned strain: " + start / scale);
+            assertTrue(mid > 100 * 1e-6 * scale, "and is still under way half-way: " + mid / scale);
+            for (int i = fade; i < 4096; i++) {
+                end = Math.max(end, Math.abs(first.x()[i] - raw[firstGated * 4096 + i]));
+            }
+            assertTrue(end <= 1e-6 * scale, "and done after " + s.crossfadeS() + " s: " + end / scale);
+        } finally {
+            delete(root);
+        }
+    }
+
     @Test
     void aStageOnTheSpanGraphCleansAsOneOnTheWindowsGraph() throws Exception {
         int n = 40;
