@@ -20,6 +20,10 @@ public final class CleanedSecond {
     public static final int NOT_READY = 8;
     /** A reset (gap, discontinuity) happened at the start of this second. */
     public static final int RESET = 16;
+    /** The input second had no data: no file of it came (a missing second, padded); also {@link #INVALID}. */
+    public static final int GAP = 32;
+    /** A stream's file of the input second came after the lateness budget or never: it went on without it. */
+    public static final int LATE = 64;
 
     final String ifo;
     final FloatBuffer samples;

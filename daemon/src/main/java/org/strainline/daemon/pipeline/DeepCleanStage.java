@@ -250,6 +250,16 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         return lagS;
     }
 
+    /** Whether a stream of the second never came (its channels absent), as against one that came unreadable. */
+    private static boolean streamAbsent(FrameEvent e) {
+        for (int i = 0; i < e.channelCount(); i++) {
+            if ((e.channel(i).flags() & ChannelSlot.ABSENT) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
         takenNs = System.nanoTime();
@@ -260,7 +270,9 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
         int bad = FrameEvent.INVALID | FrameEvent.GAP | FrameEvent.CORRUPT | FrameEvent.RESET;
         boolean usable = e.kind() == SecondKind.NEXT && (e.flags() & bad) == 0;
         int inFlags = ((e.flags() & FrameEvent.INVALID) != 0 || e.kind() != SecondKind.NEXT ? CleanedSecond.INVALID : 0)
-                | ((e.flags() & FrameEvent.NOT_READY) != 0 ? CleanedSecond.NOT_READY : 0);
+                | ((e.flags() & FrameEvent.NOT_READY) != 0 ? CleanedSecond.NOT_READY : 0)
+                | ((e.flags() & FrameEvent.GAP) != 0 || e.kind() == SecondKind.GAP ? CleanedSecond.GAP : 0)
+                | ((e.flags() & FrameEvent.PARTIAL) != 0 && streamAbsent(e) ? CleanedSecond.LATE : 0);
         if (lastGps != Long.MIN_VALUE && (e.gpsS() != lastGps + 1 || !usable)) {
             restart();
             inFlags |= CleanedSecond.RESET;

@@ -220,7 +220,7 @@ public final class StrainQueue implements AutoCloseable {
 
     static java.util.List<Object> flagNames(int f) {
         java.util.List<Object> l = new java.util.ArrayList<>();
-        String[] names = {"uncleaned", "gated", "invalid", "not_ready", "reset"};
+        String[] names = {"uncleaned", "gated", "invalid", "not_ready", "reset", "gap", "late"};
         for (int i = 0; i < names.length; i++) {
             if ((f & (1 << i)) != 0) {
                 l.add(names[i]);

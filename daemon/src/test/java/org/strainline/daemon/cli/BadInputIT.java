@@ -71,6 +71,7 @@ class BadInputIT {
                 }
                 for (long g : new long[] {G + 12, G + 13}) {
                     assertTrue((l.get((int) (g - G)).flags() & CleanedSecond.INVALID) != 0, ifo + " " + g + ": the gap is INVALID");
+                    assertTrue((l.get((int) (g - G)).flags() & CleanedSecond.GAP) != 0, ifo + " " + g + ": and flagged GAP");
                 }
                 for (long g = G + 20; g <= G + 22; g++) {
                     assertTrue((l.get((int) (g - G)).flags() & CleanedSecond.NOT_READY) != 0, ifo + " " + g + ": NOT_READY");
@@ -81,6 +82,7 @@ class BadInputIT {
             for (long g : new long[] {G + 27, G + 31}) {
                 int flags = m.get("H1").get((int) (g - G)).flags();
                 assertTrue((flags & CleanedSecond.INVALID) != 0, "H1 " + g + ": the damaged strain file leaves the second INVALID");
+                assertEquals(0, flags & (CleanedSecond.LATE | CleanedSecond.GAP), "H1 " + g + ": damaged, neither late nor a gap");
                 assertEquals(0, m.get("L1").get((int) (g - G)).flags() & CleanedSecond.INVALID, "L1 " + g + " is untouched");
             }
             // the counters, as the stop line reports them
@@ -98,6 +100,8 @@ class BadInputIT {
             // H1's is untouched, and the file that came later is counted late, not read into a second again
             int lateIdx = 40;
             assertTrue((m.get("L1").get(lateIdx).flags() & CleanedSecond.INVALID) != 0, "L1 " + (G + 40) + ": without its witnesses");
+            assertTrue((m.get("L1").get(lateIdx).flags() & CleanedSecond.LATE) != 0, "L1 " + (G + 40) + ": flagged LATE");
+            assertEquals(0, m.get("L1").get(lateIdx).flags() & CleanedSecond.GAP, "a late partner is not a gap");
             assertEquals(0, m.get("H1").get(lateIdx).flags() & CleanedSecond.INVALID, "H1 " + (G + 40) + " is untouched");
             String l1 = text.substring(text.indexOf("strainline stopped: H1 "));
             l1 = l1.substring(l1.indexOf("; L1 ") + 2, l1.indexOf('\n') < 0 ? l1.length() : l1.indexOf('\n'));
