@@ -52,6 +52,8 @@ public final class Daemon implements AutoCloseable {
     private final StrainRing strainRing;
     private BbhnetStage bbhnet;
     private final Ingest ingest;
+    /** When the last strain-ring drop was logged (nanoTime; 0: never); written by the stage threads. */
+    private volatile long ringDropLoggedNs;
     private final List<Engine> engines = new ArrayList<>();   // guarded by itself
     private final Map<String, DeepCleanSwitch> stages = new HashMap<>();
     private final Map<String, IfoSpec> specs = new HashMap<>();
@@ -578,8 +580,13 @@ public final class Daemon implements AutoCloseable {
         }
         // BBHnet first: the alert path does not wait for the cleaned frame file
         if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
-            LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
-                    + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped() + " so far)");
+            long now = System.nanoTime();
+            if (ringDropLoggedNs == 0 || now - ringDropLoggedNs > 60_000_000_000L) {   // at most a line a minute
+                ringDropLoggedNs = now;
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
+                        + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped()
+                        + " so far, counted in strain_ring_dropped_total; at most one line a minute)");
+            }
         }
         if (fresh && files != null) {
             files.write(s);

@@ -166,6 +166,10 @@ public final class FrameAssembler {
     private boolean startFixed;
     private boolean resetPending;
     private int gapRun;
+    /** The first GPS second of the run without data now going on (-1: data), for one log line per change. */
+    private long gapFrom = -1;
+    /** Per stream: its file has been missing from the seconds handed on since this GPS (-1: it comes). */
+    private final long[] streamMissingFrom;
     private long lastResolved = -1;
     /** A second is due but the sink had no room for it: {@link #doWork} must be called again soon. */
     private boolean waitingForRoom;
@@ -189,6 +193,8 @@ public final class FrameAssembler {
         this.firstChannel = new int[streams];
         this.channelCount = new int[streams];
         this.streamLabels = new String[streams];
+        this.streamMissingFrom = new long[streams];
+        java.util.Arrays.fill(streamMissingFrom, -1);
         for (int s = 0; s < streams; s++) {
             firstChannel[s] = spec.firstChannel(s);
             channelCount[s] = spec.streams().get(s).channels().size();
@@ -606,6 +612,7 @@ public final class FrameAssembler {
             // beyond the window nothing can have arrived: the rest of the run is one gap
             long run = newNext - next;
             counters.add(IngestCounter.SECONDS_GAP, run);
+            noData(next, "no file of it came, nor of the " + (run - 1) + " after it");
             long padded = 0;
             if (gapPolicy == GapPolicy.PAD) {
                 while (padded < run && gapRun < maxPad) {
@@ -646,8 +653,22 @@ public final class FrameAssembler {
             return;
         }
         gapRun = 0;
+        if (gapFrom >= 0) {
+            LOG.log(System.Logger.Level.INFO, ifo + ": data again from GPS " + s.gps + ", after " + (s.gps - gapFrom)
+                    + " second(s) without (GPS " + gapFrom + "-" + (s.gps - 1) + ")");
+            gapFrom = -1;
+        }
         int flags = 0;
         for (int k = 0; k < streams; k++) {
+            if (s.state[k] == ABSENT && streamMissingFrom[k] < 0) {
+                streamMissingFrom[k] = s.gps;
+                LOG.log(System.Logger.Level.WARNING, streamLabels[k] + ": no file for GPS " + s.gps + " within the lateness"
+                        + " budget; its seconds go on without this stream (PARTIAL) until its files come again");
+            } else if (s.state[k] != ABSENT && streamMissingFrom[k] >= 0) {
+                LOG.log(System.Logger.Level.INFO, streamLabels[k] + ": files again from GPS " + s.gps + ", after "
+                        + (s.gps - streamMissingFrom[k]) + " second(s) without");
+                streamMissingFrom[k] = -1;
+            }
             if (s.state[k] != DECODED) {
                 int f = s.state[k] == ABSENT ? ChannelSlot.ABSENT : ChannelSlot.UNREADABLE;
                 for (int i = firstChannel[k]; i < firstChannel[k] + channelCount[k]; i++) {
@@ -699,6 +720,7 @@ public final class FrameAssembler {
     /** A second without usable data: padded or dropped by the gap policy. */
     private void resolveEmpty(long gps, SecondKind kind) {
         counters.increment(kind == SecondKind.CORRUPT ? IngestCounter.SECONDS_CORRUPT : IngestCounter.SECONDS_GAP);
+        noData(gps, kind == SecondKind.CORRUPT ? "its files are corrupt or unreadable" : "no file of it came");
         if (gapPolicy == GapPolicy.PAD && gapRun < maxPad) {
             publishPadding(gps, kind);
         } else {
@@ -707,6 +729,16 @@ public final class FrameAssembler {
                 resetPending = true;
             }
             lastResolved = gps;
+        }
+    }
+
+    /** A second without data: one line when such a run starts (and one when data come again). */
+    private void noData(long gps, String why) {
+        if (gapFrom < 0) {
+            gapFrom = gps;
+            LOG.log(System.Logger.Level.WARNING, ifo + ": no data for GPS " + gps + " (" + why + "); gap policy "
+                    + gapPolicy.name().toLowerCase(java.util.Locale.ROOT) + (gapPolicy == GapPolicy.PAD ? ", up to " + maxPad
+                    + " padded second(s), then a reset" : "") + "; one line when data come again");
         }
     }
 

@@ -204,6 +204,33 @@ class FrameAssemblerTest {
     }
 
     @Test
+    void aGapAndAStreamThatStopsComingAreLoggedOnceWhenTheyStartAndOnceWhenTheyEnd() throws Exception {
+        List<String> lines = logged(() -> {
+            assembler();
+            both(G);
+            now = 1000 * MS;
+            both(G + 3);          // G+1 and G+2 never come
+            at(1500);
+            for (long g = G + 4; g < G + 8; g++) {   // then the witness stream stops for four seconds
+                put(g);
+                arrive(STRAIN, g);
+                at(1500 + 1000 * (g - G - 3));
+            }
+            both(G + 8);
+        });
+        assertEquals(List.of(G, G + 1, G + 2, G + 3, G + 4, G + 5, G + 6, G + 7, G + 8), gpsOut());
+        assertEquals(List.of(
+                "H1: no data for GPS 1400000001 (no file of it came); gap policy pad, up to 4 padded second(s), then a reset;"
+                        + " one line when data come again",
+                "H1: data again from GPS 1400000003, after 2 second(s) without (GPS 1400000001-1400000002)",
+                "H1 stream lldetchar: no file for GPS 1400000004 within the lateness budget; its seconds go on without this"
+                        + " stream (PARTIAL) until its files come again",
+                "H1 stream lldetchar: files again from GPS 1400000008, after 4 second(s) without"), lines,
+                "one line per change of state, none per second");
+        assertAccounted();
+    }
+
+    @Test
     void resetPolicyDropsTheGapAndFlagsTheNextSecond() throws Exception {
         assembler(b -> b.gapPolicy(GapPolicy.RESET));
         both(G);

@@ -114,6 +114,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private static final int BAD = CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET;
 
     private final Engine engine;
+    /** Engine runs failed in a row so far (one log line per run of failures, not per second). */
+    private long engineFailures;
     private final Sink sink;
     private final int inRate;
     private final int fs;
@@ -449,8 +451,16 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             engine.run();
         } catch (EngineException ex) {
             counters.incrementAndGet(Counter.ENGINE_ERRORS.ordinal());
-            LOG.log(System.Logger.Level.WARNING, "bbhnet: " + ex.getMessage() + " (GPS " + gps + " not searched)");
+            if (engineFailures++ == 0) {   // the first of a run of failures; the run's end says how many
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: " + ex.getMessage() + " (GPS " + gps + " not searched;"
+                        + " one line when the engine runs again)");
+            }
             return;
+        }
+        if (engineFailures > 0) {
+            LOG.log(System.Logger.Level.INFO, "bbhnet: the engine runs again at GPS " + gps + ", after " + engineFailures
+                    + " failed second(s) (counted in engine_errors)");
+            engineFailures = 0;
         }
         FloatBuffer outs = engine.output();
         sink.beginSecond(gps, ifos);

@@ -25,6 +25,30 @@ public final class CleanedSecond {
     /** A stream's file of the input second came after the lateness budget or never: it went on without it. */
     public static final int LATE = 64;
 
+    private static final String[] NAMES = {"uncleaned", "gated", "invalid", "not_ready", "reset", "gap", "late"};
+
+    /** The names of the flags set in {@code flags}, e.g. {@code invalid, gap} (for logs and JSON). */
+    public static String describe(int flags) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                b.append(b.length() == 0 ? "" : ", ").append(NAMES[i]);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The names of the flags set in {@code flags}, in bit order. */
+    public static java.util.List<Object> names(int flags) {
+        java.util.List<Object> l = new java.util.ArrayList<>();
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                l.add(NAMES[i]);
+            }
+        }
+        return l;
+    }
+
     final String ifo;
     final FloatBuffer samples;
     final int rateHz;

@@ -127,6 +127,10 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
     private int gateFilled;
     private long gateIn;   // samples appended to the gate's history since the last restart (its stream position)
     private boolean gated;
+    /** The last second taken was unusable (for one log line per change, not per second). */
+    private boolean inputBad;
+    /** Engine runs failed in a row so far. */
+    private long engineFailures;
     private double weight = 1;
     private final CleanedSecond out;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
@@ -274,9 +278,19 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
                 | ((e.flags() & FrameEvent.GAP) != 0 || e.kind() == SecondKind.GAP ? CleanedSecond.GAP : 0)
                 | ((e.flags() & FrameEvent.PARTIAL) != 0 && streamAbsent(e) ? CleanedSecond.LATE : 0);
         if (lastGps != Long.MIN_VALUE && (e.gpsS() != lastGps + 1 || !usable)) {
+            if (!inputBad) {   // one line per change of state: not one per unusable second
+                LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + (usable ? "GPS jumps from " + lastGps + " to "
+                        + e.gpsS() : "GPS " + e.gpsS() + " unusable (" + CleanedSecond.describe(inFlags) + ")")
+                        + ": raw strain out, the stage restarts and warms up again");
+            }
             restart();
             inFlags |= CleanedSecond.RESET;
         }
+        if (usable && inputBad) {
+            LOG.log(System.Logger.Level.INFO, ifo + " deepclean: usable input again from GPS " + e.gpsS()
+                    + "; cleaning once warm (" + warmSeconds + " s)");
+        }
+        inputBad = !usable;
         lastGps = e.gpsS();
         // the raw strain at the model's rate, in flight until its cleaned version is ready; a usable
         // second's is resampled after the second before it goes out (it is not needed before then)
@@ -303,11 +317,18 @@ public final class DeepCleanStage implements EventHandler<FrameEvent> {
             haveNoise = noiseFor(e);
         } catch (EngineException ex) {
             counters.incrementAndGet(Counter.ENGINE_ERRORS.ordinal());
-            LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + ex.getMessage() + " (second " + e.gpsS()
-                    + " handed on raw; the stage restarts)");
+            if (engineFailures++ == 0) {   // the first of a run of failures; the run's end says how many
+                LOG.log(System.Logger.Level.WARNING, ifo + " deepclean: " + ex.getMessage() + " (second " + e.gpsS()
+                        + " handed on raw; the stage restarts; one line when the engine runs again)");
+            }
             strainResampler.process(strain.data(), 0, strain.rateHz(), pendingRaw[slot], 0);
             restart();
             return;
+        }
+        if (engineFailures > 0 && engineEndNs != 0) {   // a run that went through (a warming stage runs none)
+            LOG.log(System.Logger.Level.INFO, ifo + " deepclean: the engine runs again at GPS " + e.gpsS() + ", after "
+                    + engineFailures + " failed second(s) (counted in engine_errors)");
+            engineFailures = 0;
         }
         if (pendingCount > lagS) {
             emit(haveNoise && secondsSinceReset > warmSeconds);

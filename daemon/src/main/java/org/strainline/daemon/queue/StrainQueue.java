@@ -203,7 +203,7 @@ public final class StrainQueue implements AutoCloseable {
         m.put("ifo", r.ifo());
         m.put("channel", r.channel());
         m.put("sample_rate", r.rateHz());
-        m.put("flags", flagNames(r.flags()));
+        m.put("flags", CleanedSecond.names(r.flags()));
         m.put("model", r.model());
         m.put("published_unix_ns", r.publishedUnixNs());
         if (samples) {
@@ -216,17 +216,6 @@ public final class StrainQueue implements AutoCloseable {
             m.put("n", r.samples().length);
         }
         return m;
-    }
-
-    static java.util.List<Object> flagNames(int f) {
-        java.util.List<Object> l = new java.util.ArrayList<>();
-        String[] names = {"uncleaned", "gated", "invalid", "not_ready", "reset", "gap", "late"};
-        for (int i = 0; i < names.length; i++) {
-            if ((f & (1 << i)) != 0) {
-                l.add(names[i]);
-            }
-        }
-        return l;
     }
 
     @Override

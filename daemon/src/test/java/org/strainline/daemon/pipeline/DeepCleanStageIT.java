@@ -232,6 +232,70 @@ class DeepCleanStageIT {
         }
     }
 
+    /** An engine whose runs {@code from} to {@code to} (counted from 1) fail. */
+    private static final class FailingRuns extends org.strainline.daemon.engine.ForwardingEngine {
+        private final int from;
+        private final int to;
+        private int runs;
+
+        FailingRuns(org.strainline.daemon.engine.Engine inner, int from, int to) {
+            super(inner);
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public void run() throws org.strainline.daemon.engine.EngineException {
+            runs++;
+            if (runs >= from && runs <= to) {
+                throw new org.strainline.daemon.engine.EngineException("injected failure of run " + runs);
+            }
+            inner.run();
+        }
+    }
+
+    @Test
+    void aRunOfEngineFailuresAndAGapAreLoggedOnceWhenTheyStartAndOnceWhenTheyEnd() throws Exception {
+        int n = 34;
+        Path root = simulatedH1WithGap("strainline-dcl", n, 783, G + 26);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                DeepCleanStage.class.getName());
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        try {
+            ModelCard card = new ModelRepository(REPO).resolve("deepclean-h1", null);
+            DeepCleanStage.Settings s = DeepCleanStage.Settings.defaults();
+            IfoSpec spec = h1(root);
+            List<Out> outs = new ArrayList<>();
+            DeepCleanStage stage;
+            try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s))) {
+                stage = new DeepCleanStage(spec, card, new FailingRuns(real, 8, 10), s, keep(outs));
+                feed(spec, stage, stage, n);
+            }
+            assertEquals(3, stage.counter(DeepCleanStage.Counter.ENGINE_ERRORS), "three runs in a row failed");
+            assertEquals(n, outs.size());
+            List<String> msgs = new ArrayList<>();
+            for (ch.qos.logback.classic.spi.ILoggingEvent e : lines.list) {
+                msgs.add(e.getFormattedMessage());
+            }
+            assertEquals(1, msgs.stream().filter(m -> m.startsWith("H1 deepclean: injected failure of run")).count(),
+                    "the first failure of the run is logged, not each: " + msgs);
+            assertTrue(msgs.stream().anyMatch(m -> m.startsWith("H1 deepclean: injected failure of run 8 (second ")), msgs.toString());
+            assertEquals(1, msgs.stream().filter(m -> m.matches("H1 deepclean: the engine runs again at GPS 14000000\\d\\d, after 3"
+                    + " failed second\\(s\\) \\(counted in engine_errors\\)")).count(), msgs.toString());
+            assertEquals(1, msgs.stream().filter(m -> m.startsWith("H1 deepclean: GPS 1400000026 unusable (invalid, not_ready, gap):"
+                    + " raw strain out, the stage restarts")).count(), "the gap, once: " + msgs);
+            assertEquals(1, msgs.stream().filter(m -> m.startsWith("H1 deepclean: usable input again from GPS 1400000027;"
+                    + " cleaning once warm")).count(), "and its end, once: " + msgs);
+            assertEquals(0, msgs.stream().filter(m -> m.contains("unusable")).count() - 1, "no line per second: " + msgs);
+        } finally {
+            log.detachAppender(lines);
+            delete(root);
+        }
+    }
+
     @Test
     void anEngineFailureOnOneBatchIsCountedItsSecondsGoOutRawAndCleaningResumes() throws Exception {
         int n = 40;
