@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strainline.daemon.pipeline.Background;
+import org.strainline.daemon.pipeline.CleanedSecond;
 import org.strainline.daemon.queue.AlertQueue;
+import org.strainline.daemon.queue.StrainQueue;
 
 /**
  * The whole daemon, DeepClean then BBHnet, as a process over simulated H1 + L1 frames with two
@@ -102,6 +105,38 @@ class AlertsIT {
         assertEquals(0, tail.code(), tail.out());
         assertEquals(2, tail.out().lines().filter(l -> l.startsWith("{\"gpstime\": " + G / 1000)).count(), tail.out());
         assertTrue(tail.out().contains("\"latency_processing_s\": "), tail.out());
+        // end to end, as a downstream reader sees it: every second of both IFOs once, through tail too
+        t.assertEverySecondOnce(G, N);
+        Cli.Result strain = Cli.run("tail", "--queue", "strain", "--dir", t.strainQueue().toString());
+        assertEquals(0, strain.code());
+        for (String ifo : new String[] {"H1", "L1"}) {
+            assertEquals(N, strain.out().lines().filter(l -> l.contains("\"ifo\": \"" + ifo + "\"")).count(), ifo + " records in tail");
+        }
+        // and the 60 Hz line reduced in the cleaned strain, against the raw strain of the same span
+        Map<String, List<StrainQueue.Record>> m = t.published();
+        for (String ifo : new String[] {"H1", "L1"}) {
+            int from = 20;   // past DeepClean's warm-up
+            int n = N - 1 - from;
+            double[] raw = new double[(N - 1) * 4096];
+            double[] cleaned = new double[(N - 1) * 4096];
+            org.strainline.kernels.StreamResampler r = org.strainline.kernels.StreamResampler.of(16384, 4096, 16384);
+            for (int g = 0; g < N - 1; g++) {
+                org.strainline.gwf.Frame f = org.strainline.gwf.GwfReader.read(src.resolve("kafka/" + ifo + "/" + ifo.charAt(0) + "-"
+                        + ifo + "_llhoft-" + (G + g) + "-1.gwf")).frames().get(0);
+                r.process(f.channel(ifo + ":GDS-CALIB_STRAIN").data().toDoubles(), 0, 16384, raw, g * 4096);
+                float[] x = m.get(ifo).get(g).samples();
+                for (int i = 0; i < 4096; i++) {
+                    cleaned[g * 4096 + i] = x[i];
+                }
+                if (g >= from) {
+                    assertEquals(0, m.get(ifo).get(g).flags() & (CleanedSecond.UNCLEANED | CleanedSecond.GATED),
+                            ifo + " " + (G + g) + " cleaned");
+                }
+            }
+            org.strainline.daemon.report.Spectra sp = org.strainline.daemon.report.Spectra.of(raw, cleaned, from * 4096, n * 4096, 4096);
+            int k = (int) Math.round(60 / sp.df());
+            assertTrue(sp.raw(k) / sp.cleaned(k) > 5, ifo + ": the 60 Hz line reduced " + sp.raw(k) / sp.cleaned(k) + " x");
+        }
     }
 
     /**
@@ -161,5 +196,7 @@ class AlertsIT {
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));
         assertOneAlertPerInjection(t.alerts(), 1, Files.readString(log1) + "\n--- restarted ---\n" + Files.readString(log2));
+        // the restart re-read its warm-up span (BBHnet's PSD) but published none of it again, and lost none
+        t.assertEverySecondOnce(G, N);
     }
 }

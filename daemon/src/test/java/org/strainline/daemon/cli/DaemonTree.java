@@ -125,10 +125,25 @@ final class DaemonTree implements AutoCloseable {
     }
 
     /** Waits (up to {@code ms}) until both H1 and L1 have {@code seconds} records in the strain queue. */
+    /** Waits until both IFOs have {@code seconds} records in the strain queue; fails after {@code ms}. */
     void awaitPublished(int seconds, long ms) throws InterruptedException {
         long end = System.currentTimeMillis() + ms;
         while ((count("H1") < seconds || count("L1") < seconds) && System.currentTimeMillis() < end) {
             Thread.sleep(200);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(count("H1") >= seconds && count("L1") >= seconds, "within " + ms + " ms: "
+                + seconds + " second(s) in the strain queue per IFO, got H1 " + count("H1") + ", L1 " + count("L1"));
+    }
+
+    /** Each IFO's records in the strain queue are the seconds {@code g0 .. g0 + n - 1}, in order, each once. */
+    void assertEverySecondOnce(long g0, int n) {
+        Map<String, List<StrainQueue.Record>> m = published();
+        for (String ifo : new String[] {"H1", "L1"}) {
+            List<StrainQueue.Record> l = m.getOrDefault(ifo, List.of());
+            org.junit.jupiter.api.Assertions.assertEquals(n, l.size(), ifo + ": one record per second");
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(g0 + i, l.get(i).gpsS(), ifo + ": in order, none missing, none twice");
+            }
         }
     }
 

@@ -35,16 +35,6 @@ class RunIT {
         t.close();
     }
 
-    private void assertEverySecondOnce(Map<String, List<StrainQueue.Record>> m) {
-        for (String ifo : new String[] {"H1", "L1"}) {
-            List<StrainQueue.Record> l = m.get(ifo);
-            assertEquals(N, l.size(), ifo + ": one record per second");
-            for (int i = 0; i < N; i++) {
-                assertEquals(G + i, l.get(i).gpsS(), ifo + ": in order, none missing, none twice");
-            }
-        }
-    }
-
     @Test
     void theDaemonPublishesEverySecondOnceAndStopsCleanlyOnSigterm() throws Exception {
         Path src = t.tmp.resolve("src");
@@ -127,7 +117,7 @@ class RunIT {
                 + "org\\.strainline\\.daemon\\.Daemon: strainline running: 2 IFO\\(s\\)").matcher(stopLog).find(),
                 "one line per record, time level logger: message: " + stopLog);
         Map<String, List<StrainQueue.Record>> m = t.published();
-        assertEverySecondOnce(m);
+        t.assertEverySecondOnce(G, N);
         for (String ifo : new String[] {"H1", "L1"}) {
             // every second published is also a frame file, the same samples under the published channel
             List<StrainQueue.Record> records = m.get(ifo);
@@ -210,7 +200,7 @@ class RunIT {
         d2.destroy();
         assertTrue(d2.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, d2.exitValue(), Files.readString(log2));
-        assertEverySecondOnce(t.published());
+        t.assertEverySecondOnce(G, N);
     }
 
     /**
