@@ -56,7 +56,8 @@ class SystemdUnitIT {
         List<String> lines = new ArrayList<>(Files.readAllLines(UNIT));
         for (String want : new String[] {"Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
             "User=strainline", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes",
-            "ReadWritePaths=/var/lib/strainline", "EnvironmentFile=-/etc/strainline/strainline.env",
+            "ReadOnlyPaths=/dev/shm", "ReadWritePaths=/var/lib/strainline -/dev/shm/strainline",
+            "EnvironmentFile=-/etc/strainline/strainline.env",
             "ExecStart=/opt/strainline/bin/strainline run --config ${STRAINLINE_CONFIG}"}) {
             assertTrue(lines.contains(want), "the unit has " + want);
         }
