@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Run the BBHnet stage, as the daemon runs it, over the H1 and L1 strain in a strain queue (a daemon run",
             "over data without signals), with L1 slid against H1 by --slides multiples of --slide-s seconds, and write",
-            "the background of the integrated statistic (format: org.strainline.daemon.pipeline.Background); and, unless",
+            "the background of the integrated statistic (format: docs/background.md); and, unless",
             "--no-alone, the backgrounds of H1 and of L1 each searched alone (the daemon's search while the other IFO is",
             "absent or not ready) beside it, as <out>-H1.json and <out>-L1.json."})
 final class BackgroundCommand implements Callable<Integer> {
