@@ -125,6 +125,16 @@ final class DaemonTree implements AutoCloseable {
     }
 
     /** Waits (up to {@code ms}) until both H1 and L1 have {@code seconds} records in the strain queue. */
+    /** The daemon's Prometheus exposition on {@code port}. */
+    static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode());
+        org.junit.jupiter.api.Assertions.assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return r.body();
+    }
+
     /** Waits until both IFOs have {@code seconds} records in the strain queue; fails after {@code ms}. */
     void awaitPublished(int seconds, long ms) throws InterruptedException {
         long end = System.currentTimeMillis() + ms;

@@ -47,8 +47,13 @@ class HotSwapIT {
             assertEquals(0, Cli.run("simulate", "--out", src.toString(), "--ifos", "H1,L1", "--start", Long.toString(G),
                     "--duration", Integer.toString(N), "--seed", "41").code());
             Path config = t.config(null);
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
             Files.writeString(config, Files.readString(config)
-                    .replace(Cli.HOME.resolve("models/repository").toAbsolutePath().toString(), repo + "\n  settleS: 0.5"));
+                    .replace(Cli.HOME.resolve("models/repository").toAbsolutePath().toString(), repo + "\n  settleS: 0.5")
+                    + "metrics:\n  port: " + port + "\n");
             Path log = t.tmp.resolve("run.log");
             Process d = DaemonTree.daemon(config, log);
             DaemonTree.awaitLog(log, "strainline running", 60_000);
@@ -90,6 +95,9 @@ class HotSwapIT {
             assertEquals(failures + 1, occurrences(Files.readString(log), "L1 deepclean: deepclean-l1/3 cannot be loaded"),
                     Files.readString(log));
             assertTrue(d.isAlive(), "SIGHUP does not stop the daemon: " + Files.readString(log));
+            String scraped = DaemonTree.scrape(port);
+            assertTrue(scraped.contains("\nstrainline_model_load_failures_total " + (failures + 1) + "\n"),
+                    "each failed load counted: " + scraped);
 
             assertTrue(replay.waitFor(120, TimeUnit.SECONDS), "the replay finished");
             t.awaitPublished(N - 1, 90_000);

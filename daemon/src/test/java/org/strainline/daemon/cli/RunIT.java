@@ -64,12 +64,12 @@ class RunIT {
         assertEquals(0, Cli.run("replay", "--from", src.toString(), "--to", t.shm.toString(), "--speed", "10").code());
         t.awaitPublished(N - 1, 90_000);
         // every second in; the last one goes out at shutdown (DeepClean's look-ahead), so N - 1 out
-        String scraped = scrape(port);
+        String scraped = DaemonTree.scrape(port);
         long until = System.currentTimeMillis() + 10_000;
         while (!scraped.contains("strainline_deepclean_total{ifo=\"L1\",outcome=\"seconds_in\"} " + N)
                 && System.currentTimeMillis() < until) {
             Thread.sleep(100);
-            scraped = scrape(port);
+            scraped = DaemonTree.scrape(port);
         }
         // each thread on the CPUs its setting names, read back from the kernel while the daemon runs
         Map<String, String> cpusOf = threadCpus(d.pid());
@@ -163,15 +163,6 @@ class RunIT {
             }
         }
         return m;
-    }
-
-    private static String scrape(int port) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode());
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-        return r.body();
     }
 
     @Test
