@@ -1,6 +1,7 @@
 package org.strainline.daemon.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,35 @@ class StrainQueueIT {
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void appendingASecondAllocatesNothing() throws Exception {
+        Path dir = Files.createTempDirectory("strainline-queue");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (StrainQueue q = new StrainQueue(dir, "_DEEPCLEAN_PRODUCTION_OUT_DQ")) {
+            CleanedSecond s = new CleanedSecond("H1", 4096);
+            for (int i = 0; i < 4096; i++) {
+                s.samples().put(i, i * 1e-3f);
+            }
+            for (long g = 1400000000L; g < 1400000300L; g++) {   // warm: the appender, its first chunks
+                s.set(g, 0, "deepclean-h1/1");
+                q.append(s, "H1:GDS-CALIB_STRAIN", g);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (long g = 1400000300L; g < 1400001300L; g++) {
+                s.set(g, 0, "deepclean-h1/1");
+                q.append(s, "H1:GDS-CALIB_STRAIN", g);
+            }
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            // 16 MB to disk, a new chunk mapped on the way (measured 2.4 kB); one object a second would be >= 16,000
+            assertTrue(bytes < 4_000, "bytes allocated by 1000 seconds appended: " + bytes);
+            assertEquals(1300, q.readAll().size());
+        } finally {
+            try (Stream<Path> st = Files.walk(dir)) {
+                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
