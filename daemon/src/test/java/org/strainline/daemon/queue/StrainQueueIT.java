@@ -14,6 +14,12 @@ import org.strainline.daemon.pipeline.CleanedSecond;
 
 /** The strain queue on a real Chronicle Queue in a temporary directory: round trip and resuming after a reopen. */
 class StrainQueueIT {
+    private static void delete(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     static CleanedSecond second(String ifo, long gps, int flags) {
         CleanedSecond s = new CleanedSecond(ifo, 64).set(gps, flags, flags == 0 ? "deepclean-h1/1" : null);
         for (int i = 0; i < 64; i++) {
@@ -42,9 +48,7 @@ class StrainQueueIT {
                         "an IFO that never published: the scan stops at the queue's start");
             }
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(dir);
         }
     }
 
@@ -71,9 +75,7 @@ class StrainQueueIT {
             assertTrue(bytes < 4_000, "bytes allocated by 1000 seconds appended: " + bytes);
             assertEquals(1300, q.readAll().size());
         } finally {
-            try (Stream<Path> st = Files.walk(dir)) {
-                st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(dir);
         }
     }
 
@@ -103,9 +105,7 @@ class StrainQueueIT {
                 assertEquals(Map.of("H1", 1400000004L, "L1", 1400000002L), again.lastGps(List.of("H1", "L1")));
             }
         } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(dir);
         }
     }
 }
