@@ -146,6 +146,15 @@ for ifo in ('H1', 'L1'):
     if proc is not None and eng and speed != 'backlog':
         print(f"{ifo} processing p99 {proc * 1e3:.2f} ms vs engine p99 {eng[0] * 1e3:.2f} + 5 = {eng[0] * 1e3 + 5:.2f} ms: "
               f"{'met' if proc <= eng[0] + 0.005 else 'not met'} ({(proc - eng[0]) * 1e3:+.2f} ms over the engine)")
+# the alert path: a searched second's newest file (DeepClean's look-ahead) -> searched, against the
+# slower DeepClean engine's p99 plus BBHnet's engine p99, + 5 ms
+proc = b.get('strainline_bbhnet_processing_seconds{quantile="0.99"}')
+dce = [v for k, v in b.items() if k.startswith('strainline_engine_run_seconds{model="deepclean-') and k.endswith('quantile="0.99"}')]
+bbe = [v for k, v in b.items() if k.startswith('strainline_engine_run_seconds{model="bbhnet/') and k.endswith('quantile="0.99"}')]
+if proc is not None and dce and bbe and speed != 'backlog':
+    bound = max(dce) + bbe[0]
+    print(f"alert path (BBHnet) processing p99 {proc * 1e3:.2f} ms vs engines p99 {max(dce) * 1e3:.2f} + {bbe[0] * 1e3:.2f} + 5 = "
+          f"{(bound + 0.005) * 1e3:.2f} ms: {'met' if proc <= bound + 0.005 else 'not met'} ({(proc - bound) * 1e3:+.2f} ms over the engines)")
 if speed == 'backlog' and cpu:
     # the bare engines' bound: the two DeepClean engines side by side, each with a core to itself, the slower one setting the pace
     dc = {k: cpu[k] / runs[k] for k in cpu if 'deepclean' in k and runs.get(k)}

@@ -472,6 +472,8 @@ public final class Daemon implements AutoCloseable {
         Metrics.Latency fileToAlert = metrics.latency("alert_published", "", "frame file written (mtime) -> alert in the alerts queue");
         Metrics.Latency ringToSearched = metrics.latency("bbhnet_stage", "",
                 "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
+        Metrics.Latency searchProcessing = metrics.latency("bbhnet_processing", "",
+                "the newest frame file a searched second waited for (DeepClean's look-ahead) written -> the second searched");
         long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, alone[0], alone[1], b.farThresholdHz(), b.refractoryS(), lastEvent,
                 (ns, stat, far, ifos, pub, mtime) -> {
@@ -510,6 +512,13 @@ public final class Daemon implements AutoCloseable {
                 ringToSearched.record(System.nanoTime() - inputPublishedNs);
                 if (observer != null) {
                     observer.endOfSecond(gps, inputPublishedNs, fileMtimeUnixNs);
+                }
+            }
+
+            @Override
+            public void searched(long gps, long newestFileUnixNs) {
+                if (newestFileUnixNs > 0) {
+                    searchProcessing.record(WallClock.nowUnixNs() - newestFileUnixNs);
                 }
             }
         };

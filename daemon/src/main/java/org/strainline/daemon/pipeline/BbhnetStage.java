@@ -95,6 +95,13 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
          */
         default void endOfSecond(long gps, long inputPublishedNs, long fileMtimeUnixNs) {
         }
+
+        /**
+         * After {@link #endOfSecond}: the newest frame file the searched second waited for, over its
+         * IFOs (DeepClean's look-ahead second's; Unix ns, 0: none), for the processing latency.
+         */
+        default void searched(long gps, long newestFileUnixNs) {
+        }
     }
 
     /** The stage's counters. */
@@ -149,6 +156,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final int[][] waitingFlags;
     private final long[][] waitingPublished;
     private final long[][] waitingMtime;
+    private final long[][] waitingTaken;
     private final long[][] waitingSince;
     private final long[] newest = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final float[][] present = new float[2][];
@@ -221,6 +229,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.waitingFlags = new int[2][joinSeconds + 1];
         this.waitingPublished = new long[2][joinSeconds + 1];
         this.waitingMtime = new long[2][joinSeconds + 1];
+        this.waitingTaken = new long[2][joinSeconds + 1];
         for (long[] w : waitingGps) {
             Arrays.fill(w, Long.MIN_VALUE);
         }
@@ -275,6 +284,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         waitingFlags[ifo][slot] = e.flags();
         waitingPublished[ifo][slot] = e.inputPublishedNs();
         waitingMtime[ifo][slot] = e.fileMtimeUnixNs();
+        waitingTaken[ifo][slot] = e.takenFileMtimeUnixNs();
         waitingSince[ifo][slot] = System.nanoTime();
         e.samples().get(0, waiting[ifo][slot]);
         drain(Long.MIN_VALUE);
@@ -338,6 +348,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             }
             long published = Long.MIN_VALUE;
             long mtime = Long.MIN_VALUE;
+            long taken = 0;
             for (int i = 0; i < 2; i++) {
                 boolean has = i == 0 ? h1 : l1;
                 present[i] = has ? waiting[i][slot] : null;
@@ -345,11 +356,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 if (has) {
                     published = Math.max(published, waitingPublished[i][slot]);
                     mtime = Math.max(mtime, waitingMtime[i][slot]);
+                    taken = Math.max(taken, waitingTaken[i][slot]);
                     waitingGps[i][slot] = Long.MIN_VALUE;
                 }
             }
             counters.incrementAndGet((h1 && l1 ? Counter.SECONDS_JOINED : Counter.SECONDS_ALONE).ordinal());
-            process(g, published, mtime);
+            process(g, published, mtime, taken);
         }
     }
 
@@ -361,7 +373,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     }
 
     /** Second {@code gps} with the IFOs in {@link #present} (null: absent). */
-    private void process(long gps, long publishedNs, long mtimeUnixNs) {
+    private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs) {
         if (lastGps == Long.MIN_VALUE || gps != lastGps + 1) {
             for (int i = 0; i < 2; i++) {
                 restart(i);
@@ -479,6 +491,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             sink.accept(endNs - eventOffsetNs, logit, sum / intCount, intCount == nInt);
         }
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
+        sink.searched(gps, takenUnixNs);
     }
 
     private static String name(int ifos) {

@@ -15,6 +15,7 @@ public final class StrainEvent {
     int flags;
     long inputPublishedNs;
     long fileMtimeUnixNs;
+    long takenFileMtimeUnixNs;
     final FloatBuffer samples;
 
     StrainEvent(int rateHz) {
@@ -40,6 +41,11 @@ public final class StrainEvent {
     }
 
     /** The latest modification time of the second's frame files, ns since the Unix epoch. */
+    /** The newest frame file the cleaned second waited for (its look-ahead's; Unix ns, 0: none). */
+    public long takenFileMtimeUnixNs() {
+        return takenFileMtimeUnixNs;
+    }
+
     public long fileMtimeUnixNs() {
         return fileMtimeUnixNs;
     }

@@ -23,6 +23,7 @@ public final class StrainRing {
         e.flags = s.flags();
         e.inputPublishedNs = s.inputPublishedNs();
         e.fileMtimeUnixNs = s.fileMtimeUnixNs();
+        e.takenFileMtimeUnixNs = s.takenFileMtimeUnixNs();
         e.samples.put(0, s.samples(), 0, s.rateHz());
     };
 

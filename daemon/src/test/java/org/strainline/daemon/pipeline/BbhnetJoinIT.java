@@ -73,6 +73,44 @@ class BbhnetJoinIT {
     }
 
     @Test
+    void eachSearchedSecondIsTimedFromTheNewestFileEitherIfoWaitedFor() throws Exception {
+        BbhnetStage.Settings d = BbhnetStage.Settings.defaults();
+        java.util.Map<Long, Long> searched = new java.util.concurrent.ConcurrentHashMap<>();
+        BbhnetStage s = new BbhnetStage(card, engine, 4096, d, new BbhnetStage.Sink() {
+            @Override
+            public void accept(long gpsNs, double logit, double integrated, boolean ready) {
+            }
+
+            @Override
+            public void searched(long gps, long newestFileUnixNs) {
+                assertEquals(null, searched.put(gps, newestFileUnixNs), "second " + gps + " searched once");
+            }
+        });
+        ring = new StrainRing(4096, 128, 2);
+        ring.handleEventsWith(s);
+        ring.start();
+        long t = 1_700_000_000_000_000_000L;
+        int n = 80;   // past the 64-s PSD span: the later seconds are searched
+        for (long g = G; g < G + n; g++) {
+            for (int ifo = 0; ifo < 2; ifo++) {
+                // the files each cleaned second waited for: H1's newer in even seconds, L1's in odd ones
+                sec[ifo].takenFileMtimeUnixNs = t + (g - G) * 1_000_000_000L + ((g % 2 == 0) == (ifo == 0) ? 7_000_000 : 3_000_000);
+                offer(ifo, g);
+            }
+        }
+        await(s, BbhnetStage.Counter.SECONDS_JOINED, n, 20_000);
+        long end = System.currentTimeMillis() + 10_000;
+        while (!searched.containsKey(G + n - 1) && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertTrue(searched.size() >= 10, "seconds searched: " + searched.size());
+        for (java.util.Map.Entry<Long, Long> e : searched.entrySet()) {
+            assertEquals(t + (e.getKey() - G) * 1_000_000_000L + 7_000_000, e.getValue(),
+                    "second " + e.getKey() + ": the newer of the two IFOs' files");
+        }
+    }
+
+    @Test
     void aSecondWhosePartnerIsNotTakenInGoesOnAloneOnceTheBudgetIsSpent() throws Exception {
         BbhnetStage s = stage(0.3, 64);
         AtomicLong l1Reach = new AtomicLong(G + 4);   // L1's ingest has taken in up to G + 4 (its frames stop there)
