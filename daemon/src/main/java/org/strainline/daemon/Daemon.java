@@ -97,10 +97,7 @@ public final class Daemon implements AutoCloseable {
         this.canaryQueue = config.deepclean().canary() ? new StrainQueue(canaryQueuePath(config), CANARY_SUFFIX) : null;
         this.repo = new ModelRepository(config.repository());
         try {
-            List<String> ifoNames = new ArrayList<>();
-            for (IfoSpec ifo : config.ingest().ifos()) {
-                ifoNames.add(ifo.ifo());
-            }
+            List<String> ifoNames = config.ingest().ifoNames();
             Map<String, Long> last = queue.lastGps(ifoNames);
             Map<String, Long> canaryLast = canaryQueue == null ? Map.of() : canaryQueue.lastGps(ifoNames);
             Engines choices = Engines.standard(config.deepclean().threads(), 2, config.deepclean().fp16());
@@ -332,10 +329,7 @@ public final class Daemon implements AutoCloseable {
 
     /** The counters and gauges of the exposition, read when scraped. */
     private void families() {
-        List<String> ifos = new ArrayList<>();
-        for (IfoSpec i : config.ingest().ifos()) {
-            ifos.add(i.ifo());
-        }
+        List<String> ifos = config.ingest().ifoNames();
         metrics.family("ingest_total", "counter", "ingest outcomes per IFO (files and seconds, every one accounted for)", out -> {
             for (String ifo : ifos) {
                 org.strainline.shm.IngestCounters c = ingest.counters(ifo);

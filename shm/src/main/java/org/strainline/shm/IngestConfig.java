@@ -96,6 +96,15 @@ public record IngestConfig(List<IfoSpec> ifos, StartPolicy start, long startGps,
         }
     }
 
+    /** The IFOs' names, in configuration order. */
+    public List<String> ifoNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (IfoSpec i : ifos) {
+            names.add(i.ifo());
+        }
+        return names;
+    }
+
     /** A configuration with every default: newest start, pad gaps, 1 s lateness, inotify with fallback, mmap. */
     public static IngestConfig of(List<IfoSpec> ifos) {
         return builder(ifos).build();

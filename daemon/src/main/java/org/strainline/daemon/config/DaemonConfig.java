@@ -79,11 +79,8 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
     /**
      * The DeepClean stage: which model per IFO ({@code name}: its newest version, followed by hot
      * swaps; {@code name:version}: pinned), which engines, the stage's settings, and whether the
-     * model's newest version above production runs beside it as a canary.
-     */
-    /**
-     * DeepClean's settings. Without {@code deepclean.inferenceRateHz} in the file
-     * ({@code rateGiven} false) the rate depends on the engine the model gets:
+     * model's newest version above production runs beside it as a canary. Without
+     * {@code deepclean.inferenceRateHz} in the file ({@code rateGiven} false) the rate depends on the engine the model gets:
      * {@link DeepCleanStage#GPU_INFERENCE_RATE_HZ} on TensorRT, {@code settings}' (the CPU default)
      * on the others.
      */
@@ -184,10 +181,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
             return Cpus.NONE;
         }
         n.only(Set.of("others", "ingest", "deepclean", "bbhnet"));
-        Set<String> ifos = new java.util.TreeSet<>();
-        for (IfoSpec i : ingest.ifos()) {
-            ifos.add(i.ifo());
-        }
+        Set<String> ifos = new java.util.TreeSet<>(ingest.ifoNames());
         Map<String, CpuSet> deepclean = perIfo(n.map("deepclean"), ifos);
         CpuSet allIngest = null;
         Map<String, CpuSet> ingestByIfo = Map.of();
@@ -340,7 +334,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         double lat = ranged(n, "aggregationLatencyS", d.aggregationLatencyS(), 0, 1);
         double look = n.number("lookaheadS", d.lookaheadS());
         double sum = lat + look;
-        if (lat < 0 || look < 0 || Math.abs(sum - Math.rint(sum)) > 1e-9 || sum < 1) {
+        if (look < 0 || Math.abs(sum - Math.rint(sum)) > 1e-9 || sum < 1) {   // lat is in [0, 1] already
             throw n.problem("aggregationLatencyS", "aggregationLatencyS + lookaheadS must be a whole number of seconds >= 1, got "
                     + lat + " + " + look);
         }

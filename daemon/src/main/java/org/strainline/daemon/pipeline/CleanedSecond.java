@@ -29,13 +29,7 @@ public final class CleanedSecond {
 
     /** The names of the flags set in {@code flags}, e.g. {@code invalid, gap} (for logs and JSON). */
     public static String describe(int flags) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < NAMES.length; i++) {
-            if ((flags & (1 << i)) != 0) {
-                b.append(b.length() == 0 ? "" : ", ").append(NAMES[i]);
-            }
-        }
-        return b.toString();
+        return names(flags).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The names of the flags set in {@code flags}, in bit order. */

@@ -40,12 +40,12 @@ public final class StrainEvent {
         return inputPublishedNs;
     }
 
-    /** The latest modification time of the second's frame files, ns since the Unix epoch. */
     /** The newest frame file the cleaned second waited for (its look-ahead's; Unix ns, 0: none). */
     public long takenFileMtimeUnixNs() {
         return takenFileMtimeUnixNs;
     }
 
+    /** The latest modification time of the second's frame files, ns since the Unix epoch. */
     public long fileMtimeUnixNs() {
         return fileMtimeUnixNs;
     }

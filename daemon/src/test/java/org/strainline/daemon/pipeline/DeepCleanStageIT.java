@@ -209,45 +209,35 @@ class DeepCleanStageIT {
             delete(root);
         }
     }
-    /** A real engine, but one chosen run throws, as a GPU error or a bad batch would. */
+    /** A real engine, but chosen runs throw (counted from 1), as a GPU error or a bad batch would. */
     static final class FailingEngine extends org.strainline.daemon.engine.ForwardingEngine {
-        private final int failAt;
+        private final int failFrom;
+        private final int failTo;
         private final java.util.function.LongSupplier now;
         private int runs;
+        /** {@code now} at the first failure (-1: none yet). */
         volatile long failedAt = -1;
 
+        /** Run {@code failAt} throws. */
         FailingEngine(org.strainline.daemon.engine.Engine inner, int failAt, java.util.function.LongSupplier now) {
+            this(inner, failAt, failAt, now);
+        }
+
+        /** Runs {@code failFrom} to {@code failTo} throw. */
+        FailingEngine(org.strainline.daemon.engine.Engine inner, int failFrom, int failTo, java.util.function.LongSupplier now) {
             super(inner);
-            this.failAt = failAt;
+            this.failFrom = failFrom;
+            this.failTo = failTo;
             this.now = now;
         }
 
         @Override
         public void run() throws org.strainline.daemon.engine.EngineException {
-            if (++runs == failAt) {
-                failedAt = now.getAsLong();
-                throw new org.strainline.daemon.engine.EngineException("injected failure of run " + runs);
-            }
-            inner.run();
-        }
-    }
-
-    /** An engine whose runs {@code from} to {@code to} (counted from 1) fail. */
-    private static final class FailingRuns extends org.strainline.daemon.engine.ForwardingEngine {
-        private final int from;
-        private final int to;
-        private int runs;
-
-        FailingRuns(org.strainline.daemon.engine.Engine inner, int from, int to) {
-            super(inner);
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        public void run() throws org.strainline.daemon.engine.EngineException {
             runs++;
-            if (runs >= from && runs <= to) {
+            if (runs >= failFrom && runs <= failTo) {
+                if (failedAt < 0) {
+                    failedAt = now.getAsLong();
+                }
                 throw new org.strainline.daemon.engine.EngineException("injected failure of run " + runs);
             }
             inner.run();
@@ -271,7 +261,7 @@ class DeepCleanStageIT {
             List<Out> outs = new ArrayList<>();
             DeepCleanStage stage;
             try (OnnxRuntimeEngine real = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 2, 1, true, stride(card, s))) {
-                stage = new DeepCleanStage(spec, card, new FailingRuns(real, 8, 10), s, keep(outs));
+                stage = new DeepCleanStage(spec, card, new FailingEngine(real, 8, 10, () -> 0), s, keep(outs));
                 feed(spec, stage, stage, n);
             }
             assertEquals(3, stage.counter(DeepCleanStage.Counter.ENGINE_ERRORS), "three runs in a row failed");
