@@ -124,7 +124,9 @@ public final class Daemon implements AutoCloseable {
                         metrics.latency("deepclean_finish", label,
                                 "engine run done -> the second it completes in the strain queue (aggregation, band-pass, gate, subtraction)"),
                         metrics.latency("strain_processing", label,
-                                "the newest frame file a cleaned second waited for (its look-ahead) written -> the second in the strain queue")};
+                                "the newest frame file a cleaned second waited for (its look-ahead) written -> the second in the strain queue"),
+                        metrics.latency("strain_overhead", label,
+                                "strain_processing less the engine run that completed the second: the time the cleaned second spent beyond its engine")};
                 IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
@@ -468,6 +470,8 @@ public final class Daemon implements AutoCloseable {
                 "the newer IFO's second on the ingest ring -> that second searched by BBHnet");
         Metrics.Latency searchProcessing = metrics.latency("bbhnet_processing", "",
                 "the newest frame file a searched second waited for (DeepClean's look-ahead) written -> the second searched");
+        Metrics.Latency searchOverhead = metrics.latency("bbhnet_overhead", "",
+                "bbhnet_processing less the engine runs on the second's path (the DeepClean run of the IFO that came in last, BBHnet's)");
         long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, alone[0], alone[1], b.farThresholdHz(), b.refractoryS(), lastEvent,
                 (ns, stat, far, ifos, pub, mtime) -> {
@@ -510,9 +514,11 @@ public final class Daemon implements AutoCloseable {
             }
 
             @Override
-            public void searched(long gps, long newestFileUnixNs) {
+            public void searched(long gps, long newestFileUnixNs, long engineNs) {
                 if (newestFileUnixNs > 0) {
-                    searchProcessing.record(WallClock.nowUnixNs() - newestFileUnixNs);
+                    long ns = WallClock.nowUnixNs() - newestFileUnixNs;
+                    searchProcessing.record(ns);
+                    searchOverhead.record(Math.max(0, ns - engineNs));
                 }
             }
         };
@@ -579,6 +585,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (s.takenFileMtimeUnixNs() > 0) {
                 stageSteps[2].record(nowNs - s.takenFileMtimeUnixNs());
+                if (s.engineNs() > 0) {
+                    stageSteps[3].record(Math.max(0, nowNs - s.takenFileMtimeUnixNs() - s.engineNs()));
+                }
             }
         }
         // BBHnet first: the alert path does not wait for the cleaned frame file

@@ -98,9 +98,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
 
         /**
          * After {@link #endOfSecond}: the newest frame file the searched second waited for, over its
-         * IFOs (DeepClean's look-ahead second's; Unix ns, 0: none), for the processing latency.
+         * IFOs (DeepClean's look-ahead second's; Unix ns, 0: none), for the processing latency; and
+         * the engine time on the second's critical path (ns): the DeepClean run of the IFO whose
+         * cleaned second came in last, plus this stage's own run. The processing time less it is
+         * the time the alert path spent beyond its engines.
          */
-        default void searched(long gps, long newestFileUnixNs) {
+        default void searched(long gps, long newestFileUnixNs, long engineNs) {
         }
     }
 
@@ -157,6 +160,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final long[][] waitingPublished;
     private final long[][] waitingMtime;
     private final long[][] waitingTaken;
+    private final long[][] waitingEngine;
     private final long[][] waitingSince;
     private final long[] newest = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final float[][] present = new float[2][];
@@ -230,6 +234,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.waitingPublished = new long[2][joinSeconds + 1];
         this.waitingMtime = new long[2][joinSeconds + 1];
         this.waitingTaken = new long[2][joinSeconds + 1];
+        this.waitingEngine = new long[2][joinSeconds + 1];
         for (long[] w : waitingGps) {
             Arrays.fill(w, Long.MIN_VALUE);
         }
@@ -285,6 +290,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         waitingPublished[ifo][slot] = e.inputPublishedNs();
         waitingMtime[ifo][slot] = e.fileMtimeUnixNs();
         waitingTaken[ifo][slot] = e.takenFileMtimeUnixNs();
+        waitingEngine[ifo][slot] = e.engineNs();
         waitingSince[ifo][slot] = System.nanoTime();
         e.samples().get(0, waiting[ifo][slot]);
         drain(Long.MIN_VALUE);
@@ -349,6 +355,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             long published = Long.MIN_VALUE;
             long mtime = Long.MIN_VALUE;
             long taken = 0;
+            long lastIn = Long.MIN_VALUE;
+            long pathEngine = 0;   // the DeepClean run of the IFO that came in last: the one the second waited for
             for (int i = 0; i < 2; i++) {
                 boolean has = i == 0 ? h1 : l1;
                 present[i] = has ? waiting[i][slot] : null;
@@ -357,11 +365,15 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                     published = Math.max(published, waitingPublished[i][slot]);
                     mtime = Math.max(mtime, waitingMtime[i][slot]);
                     taken = Math.max(taken, waitingTaken[i][slot]);
+                    if (waitingSince[i][slot] > lastIn) {
+                        lastIn = waitingSince[i][slot];
+                        pathEngine = waitingEngine[i][slot];
+                    }
                     waitingGps[i][slot] = Long.MIN_VALUE;
                 }
             }
             counters.incrementAndGet((h1 && l1 ? Counter.SECONDS_JOINED : Counter.SECONDS_ALONE).ordinal());
-            process(g, published, mtime, taken);
+            process(g, published, mtime, taken, pathEngine);
         }
     }
 
@@ -373,7 +385,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     }
 
     /** Second {@code gps} with the IFOs in {@link #present} (null: absent). */
-    private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs) {
+    private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs, long pathEngineNs) {
         if (lastGps == Long.MIN_VALUE || gps != lastGps + 1) {
             for (int i = 0; i < 2; i++) {
                 restart(i);
@@ -459,6 +471,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 }
             }
         }
+        long runStart = System.nanoTime();
         try {
             engine.run();
         } catch (EngineException ex) {
@@ -474,6 +487,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                     + " failed second(s) (counted in engine_errors)");
             engineFailures = 0;
         }
+        long runNs = System.nanoTime() - runStart;
         FloatBuffer outs = engine.output();
         sink.beginSecond(gps, ifos);
         long newestNs = (gps + 1) * 1_000_000_000L;   // GPS of the newest sample's end
@@ -491,7 +505,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             sink.accept(endNs - eventOffsetNs, logit, sum / intCount, intCount == nInt);
         }
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
-        sink.searched(gps, takenUnixNs);
+        sink.searched(gps, takenUnixNs, pathEngineNs + runNs);
     }
 
     private static String name(int ifos) {

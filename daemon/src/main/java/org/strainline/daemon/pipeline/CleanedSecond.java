@@ -143,4 +143,9 @@ public final class CleanedSecond {
     public long engineEndNs() {
         return engineEndNs;
     }
+
+    /** How long that input second's engine run took (ns), 0 if it had none. */
+    public long engineNs() {
+        return engineStartNs == 0 ? 0 : engineEndNs - engineStartNs;
+    }
 }

@@ -16,6 +16,7 @@ public final class StrainEvent {
     long inputPublishedNs;
     long fileMtimeUnixNs;
     long takenFileMtimeUnixNs;
+    long engineNs;
     final FloatBuffer samples;
 
     StrainEvent(int rateHz) {
@@ -43,6 +44,11 @@ public final class StrainEvent {
     /** The newest frame file the cleaned second waited for (its look-ahead's; Unix ns, 0: none). */
     public long takenFileMtimeUnixNs() {
         return takenFileMtimeUnixNs;
+    }
+
+    /** How long the DeepClean engine run that completed the cleaned second took (ns), 0 if none did. */
+    public long engineNs() {
+        return engineNs;
     }
 
     /** The latest modification time of the second's frame files, ns since the Unix epoch. */

@@ -24,6 +24,7 @@ public final class StrainRing {
         e.inputPublishedNs = s.inputPublishedNs();
         e.fileMtimeUnixNs = s.fileMtimeUnixNs();
         e.takenFileMtimeUnixNs = s.takenFileMtimeUnixNs();
+        e.engineNs = s.engineNs();
         e.samples.put(0, s.samples(), 0, s.rateHz());
     };
 

@@ -73,17 +73,28 @@ class BbhnetJoinIT {
     }
 
     @Test
-    void eachSearchedSecondIsTimedFromTheNewestFileEitherIfoWaitedFor() throws Exception {
+    void eachSearchedSecondIsTimedFromTheNewestFileEitherIfoWaitedForAndCarriesTheEnginesOnItsPath() throws Exception {
         BbhnetStage.Settings d = BbhnetStage.Settings.defaults();
         java.util.Map<Long, Long> searched = new java.util.concurrent.ConcurrentHashMap<>();
-        BbhnetStage s = new BbhnetStage(card, engine, 4096, d, new BbhnetStage.Sink() {
+        java.util.Map<Long, long[]> engineOnPath = new java.util.concurrent.ConcurrentHashMap<>();   // {reported, BBHnet's run}
+        long[] lastRun = {0};
+        org.strainline.daemon.engine.Engine timed = new org.strainline.daemon.engine.ForwardingEngine(engine) {
+            @Override
+            public void run() throws org.strainline.daemon.engine.EngineException {
+                long t0 = System.nanoTime();
+                inner.run();
+                lastRun[0] = System.nanoTime() - t0;
+            }
+        };
+        BbhnetStage s = new BbhnetStage(card, timed, 4096, d, new BbhnetStage.Sink() {
             @Override
             public void accept(long gpsNs, double logit, double integrated, boolean ready) {
             }
 
             @Override
-            public void searched(long gps, long newestFileUnixNs) {
+            public void searched(long gps, long newestFileUnixNs, long engineNs) {
                 assertEquals(null, searched.put(gps, newestFileUnixNs), "second " + gps + " searched once");
+                engineOnPath.put(gps, new long[] {engineNs, lastRun[0]});
             }
         });
         ring = new StrainRing(4096, 128, 2);
@@ -92,9 +103,13 @@ class BbhnetJoinIT {
         long t = 1_700_000_000_000_000_000L;
         int n = 80;   // past the 64-s PSD span: the later seconds are searched
         for (long g = G; g < G + n; g++) {
-            for (int ifo = 0; ifo < 2; ifo++) {
+            // H1's cleaned second comes in last in even seconds, L1's in odd ones; their DeepClean runs took 11 and 23 ms
+            int[] order = g % 2 == 0 ? new int[] {1, 0} : new int[] {0, 1};
+            for (int ifo : order) {
                 // the files each cleaned second waited for: H1's newer in even seconds, L1's in odd ones
                 sec[ifo].takenFileMtimeUnixNs = t + (g - G) * 1_000_000_000L + ((g % 2 == 0) == (ifo == 0) ? 7_000_000 : 3_000_000);
+                sec[ifo].engineStartNs = 1_000_000L;
+                sec[ifo].engineEndNs = 1_000_000L + (ifo == 0 ? 11_000_000L : 23_000_000L);
                 offer(ifo, g);
             }
         }
@@ -105,8 +120,13 @@ class BbhnetJoinIT {
         }
         assertTrue(searched.size() >= 10, "seconds searched: " + searched.size());
         for (java.util.Map.Entry<Long, Long> e : searched.entrySet()) {
-            assertEquals(t + (e.getKey() - G) * 1_000_000_000L + 7_000_000, e.getValue(),
-                    "second " + e.getKey() + ": the newer of the two IFOs' files");
+            long g = e.getKey();
+            assertEquals(t + (g - G) * 1_000_000_000L + 7_000_000, e.getValue(), "second " + g + ": the newer of the two IFOs' files");
+            long[] eng = engineOnPath.get(g);
+            long deepclean = g % 2 == 0 ? 11_000_000L : 23_000_000L;   // the IFO that came in last
+            long bbhnet = eng[0] - deepclean;
+            assertTrue(bbhnet >= eng[1] && bbhnet < eng[1] + 1_000_000L, "second " + g + ": engine time on the path " + eng[0]
+                    + " ns = the last IFO's DeepClean run " + deepclean + " + BBHnet's run (" + eng[1] + " ns measured around it)");
         }
     }
 
