@@ -30,6 +30,16 @@ public final class StrainQueue implements AutoCloseable {
     private final ChronicleQueue queue;
     private final String channelSuffix;
     private final ThreadLocal<ExcerptAppender> appenders;
+    /** Each writing thread's staging of a second's samples as bytes, for one bulk copy into the excerpt. */
+    private final ThreadLocal<Staging> staging = new ThreadLocal<>();
+
+    /** A second's samples as bytes in native order, and a float view of them. */
+    private record Staging(byte[] bytes, FloatBuffer floats) {
+        static Staging of(int floats) {
+            byte[] b = new byte[4 * floats];
+            return new Staging(b, java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer());
+        }
+    }
 
     /**
      * @param dir           the queue's directory
@@ -69,11 +79,22 @@ public final class StrainQueue implements AutoCloseable {
             writeText(b, s.model());
             writeText(b, strainChannel);
             writeText(b, channelSuffix);
-            FloatBuffer x = s.samples();
-            for (int i = 0, n = s.rateHz(); i < n; i++) {
-                b.writeFloat(x.get(i));
-            }
+            // the samples in one bulk copy, the bytes writeFloat would write (native order), through a staging
+            // array kept per thread: a float at a time cost ~0.1 ms a second
+            int n = s.rateHz();
+            Staging st = staging(n);
+            st.floats().put(0, s.samples(), 0, n);
+            b.write(st.bytes(), 0, 4 * n);
         }
+    }
+
+    private Staging staging(int floats) {
+        Staging st = staging.get();
+        if (st == null || st.floats().capacity() < floats) {
+            st = Staging.of(floats);
+            staging.set(st);
+        }
+        return st;
     }
 
     private static void writeText(Bytes<?> b, String s) {
