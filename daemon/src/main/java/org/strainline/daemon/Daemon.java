@@ -126,7 +126,8 @@ public final class Daemon implements AutoCloseable {
                         metrics.latency("strain_processing", label,
                                 "the newest frame file a cleaned second waited for (its look-ahead) written -> the second in the strain queue"),
                         metrics.latency("strain_overhead", label,
-                                "strain_processing less the engine run that completed the second: the time the cleaned second spent beyond its engine")};
+                                "strain_processing less the engine run that completed the second: the time the cleaned second spent beyond its engine"),
+                        metrics.latency("strain_append", label, "the cleaned second appended to the strain queue (the publish alone)")};
                 IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
@@ -569,7 +570,9 @@ public final class Daemon implements AutoCloseable {
                 awaitTurn(order, s.gpsS());
             }
             long nowNs = WallClock.nowUnixNs();
+            long appendNs = System.nanoTime();
             queue.append(s, strainChannel, config.publish().dataClock() ? dataClockNs(s.gpsS()) : nowNs);
+            stageSteps[4].record(System.nanoTime() - appendNs);
             newest[0] = s.gpsS();
             if (config.publish().dataClock() && appended.get(order) != Long.MAX_VALUE) {
                 appended.set(order, s.gpsS());
@@ -740,6 +743,15 @@ public final class Daemon implements AutoCloseable {
         WallClock.recalibrate();
         d.clock.scheduleAtFixedRate(WallClock::recalibrate, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
         d.ingest.start();
+        if (config.cpus().backgroundNice() > 0) {
+            // every thread off the data path a few nice levels down, those started later too (the JVM starts compiler threads on demand)
+            // (from 2 s on: the data path's threads, just started, have said who they are by then)
+            org.strainline.shm.BackgroundThreads bg = new org.strainline.shm.BackgroundThreads(config.cpus().backgroundNice());
+            d.clock.schedule(() -> LOG.log(System.Logger.Level.INFO, "cpus: " + bg.apply() + " thread(s) off the data path (the JVM's"
+                    + " compilers and periodic tasks, metrics, library threads) " + bg.delta() + " nice levels below the process"
+                    + " (cpus.backgroundNice)"), 2, java.util.concurrent.TimeUnit.SECONDS);
+            d.clock.scheduleAtFixedRate(bg::apply, 12, 10, java.util.concurrent.TimeUnit.SECONDS);
+        }
         if (config.modelWatch().enabled()) {
             java.util.Set<String> names = new java.util.TreeSet<>();
             for (String spec : config.deepclean().models().values()) {

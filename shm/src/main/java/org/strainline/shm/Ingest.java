@@ -470,6 +470,7 @@ public final class Ingest implements AutoCloseable {
         void start(ThreadPlacement p) {
             heartbeatNs = System.nanoTime();
             thread = new Thread(() -> {
+                BackgroundThreads.markDataPath();
                 p.enter();
                 run();
             }, name);

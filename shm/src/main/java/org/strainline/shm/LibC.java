@@ -98,6 +98,11 @@ final class LibC {
 
     static native int sched_getaffinity(int pid, long cpusetsize, byte[] mask) throws LastErrorException;
 
+    static final int PRIO_PROCESS = 0;
+
+    /** {@code who}: a thread id (Linux applies a nice value to the one thread). */
+    static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
     /** A NUL-terminated copy of {@code s} (ISO-8859-1), for the path arguments. */
     static byte[] path(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -35,10 +35,13 @@ public final class RingThreads implements ThreadFactory {
     @Override
     public Thread newThread(Runnable r) {
         ThreadPlacement p = placement;
-        Runnable body = p.configured() ? () -> {
-            p.enter();
+        Runnable body = () -> {
+            BackgroundThreads.markDataPath();   // the ring's consumers are the data path
+            if (p.configured()) {
+                p.enter();
+            }
             r.run();
-        } : r;
+        };
         Thread t = new Thread(body, prefix + "-" + n.incrementAndGet());
         t.setDaemon(true);
         threads.add(t);

@@ -38,11 +38,14 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
      * The CPUs the daemon's threads run on (all null and empty: wherever the kernel puts them):
      * {@code others} for every thread not named here (the JVM's own among them), the ingest
      * threads (one list for all, or {@code ingestByIfo}: each IFO's), each IFO's DeepClean
-     * thread, the BBHnet thread.
+     * thread, the BBHnet thread; and {@code backgroundNice}, the nice levels below the process that
+     * every thread off the data path runs at (0: the same).
      */
     public record Cpus(CpuSet others, CpuSet ingest, Map<String, CpuSet> ingestByIfo, Map<String, CpuSet> deepclean,
-                       CpuSet bbhnet, List<String> ifos) {
-        public static final Cpus NONE = new Cpus(null, null, Map.of(), Map.of(), null, List.of());
+                       CpuSet bbhnet, List<String> ifos, int backgroundNice) {
+        /** The default background nice levels. */
+        public static final int BACKGROUND_NICE = 5;
+        public static final Cpus NONE = new Cpus(null, null, Map.of(), Map.of(), null, List.of(), BACKGROUND_NICE);
 
         /** The placement of the daemon's threads by their names. */
         public ThreadPlacement placement() {
@@ -180,7 +183,11 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         if (n.value == null) {
             return Cpus.NONE;
         }
-        n.only(Set.of("others", "ingest", "deepclean", "bbhnet"));
+        n.only(Set.of("others", "ingest", "deepclean", "bbhnet", "backgroundNice"));
+        int nice = (int) ranged(n, "backgroundNice", Cpus.BACKGROUND_NICE, 0, 19);
+        if (nice != n.number("backgroundNice", Cpus.BACKGROUND_NICE)) {
+            throw n.problem("backgroundNice", "must be a whole number of nice levels");
+        }
         Set<String> ifos = new java.util.TreeSet<>(ingest.ifoNames());
         Map<String, CpuSet> deepclean = perIfo(n.map("deepclean"), ifos);
         CpuSet allIngest = null;
@@ -194,7 +201,7 @@ public record DaemonConfig(Path file, IngestConfig ingest, Path repository, Deep
         } else {
             allIngest = cpuSet(n, "ingest");
         }
-        return new Cpus(cpuSet(n, "others"), allIngest, ingestByIfo, deepclean, cpuSet(n, "bbhnet"), List.copyOf(ifos));
+        return new Cpus(cpuSet(n, "others"), allIngest, ingestByIfo, deepclean, cpuSet(n, "bbhnet"), List.copyOf(ifos), nice);
     }
 
     /** A mapping of IFO name to CPU list, only the configured IFOs allowed. */

@@ -78,6 +78,16 @@ class RunIT {
         for (String thread : new String[] {"strainline-L1-c", "strainline-L1-i", "strainline-metr", "VM Thread", "C2 CompilerThre"}) {
             assertEquals(otherCpu, cpusOf.get(thread), thread + ": " + cpusOf);
         }
+        // the data path at the process's priority, the threads off it (cpus.backgroundNice, 5 by default) 5 nice levels below
+        DaemonTree.awaitLog(log, "nice levels below the process (cpus.backgroundNice)", 20_000);
+        Map<String, Integer> niceOf = threadNice(d.pid());
+        int base = niceOf.get("java");
+        for (String thread : new String[] {"strainline-H1-c", "strainline-L1-c", "strainline-H1-i", "strainline-L1-i", "VM Thread"}) {
+            assertEquals(base, niceOf.get(thread), thread + ": " + niceOf);
+        }
+        for (String thread : new String[] {"strainline-metr", "C2 CompilerThre", "C1 CompilerThre", "VM Periodic Tas"}) {
+            assertEquals(Math.min(19, base + 5), niceOf.get(thread), thread + ": " + niceOf);
+        }
         d.destroy();   // SIGTERM
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, d.exitValue(), Files.readString(log));
@@ -92,7 +102,7 @@ class RunIT {
                 assertTrue(scraped.contains("strainline_" + series + "_seconds_count{ifo=\"" + ifo + "\"} " + N), series + ": " + scraped);
             }
             // and DeepClean's around its engine, one per second published after an engine run
-            for (String series : new String[] {"deepclean_prepare", "deepclean_finish", "strain_processing", "strain_overhead"}) {
+            for (String series : new String[] {"deepclean_prepare", "deepclean_finish", "strain_processing", "strain_overhead", "strain_append"}) {
                 assertTrue(java.util.regex.Pattern.compile("strainline_" + series + "_seconds_count\\{ifo=\"" + ifo + "\"\\} [1-9]")
                         .matcher(scraped).find(), series + ": " + scraped);
             }
@@ -148,6 +158,23 @@ class RunIT {
             }
         }
         throw new AssertionError("no Cpus_allowed_list in " + status);
+    }
+
+    /** Each thread of a process by its kernel name (the first of a name), with its nice value. */
+    private static Map<String, Integer> threadNice(long pid) throws IOException {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    m.putIfAbsent(Files.readString(task.resolve("comm")).strip(),
+                            Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended in between
+                }
+            }
+        }
+        return m;
     }
 
     /** Each thread of a process by its kernel name (the first of a name), with the CPUs it may run on. */

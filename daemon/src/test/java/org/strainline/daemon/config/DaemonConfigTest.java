@@ -230,6 +230,19 @@ class DaemonConfigTest {
     }
 
     @Test
+    void backgroundThreadsGoFiveNiceLevelsDownUnlessTheConfigurationSaysOtherwise() throws IOException {
+        assertEquals(5, DaemonConfig.load(variant("publish:\n", "publish:\n")).cpus().backgroundNice(), "no cpus section: 5");
+        assertEquals(5, DaemonConfig.load(variant("publish:\n", "cpus:\n  others: \"1\"\npublish:\n")).cpus().backgroundNice());
+        assertEquals(0, DaemonConfig.load(variant("publish:\n", "cpus:\n  backgroundNice: 0\npublish:\n")).cpus().backgroundNice(),
+                "0: off");
+        assertEquals(12, DaemonConfig.load(variant("publish:\n", "cpus:\n  backgroundNice: 12\npublish:\n")).cpus().backgroundNice());
+        String m = problem("publish:\n", "cpus:\n  backgroundNice: 20\npublish:\n");
+        assertTrue(m.contains("cpus.backgroundNice: must be between 0 and 19, got 20"), m);
+        m = problem("publish:\n", "cpus:\n  backgroundNice: 2.5\npublish:\n");
+        assertTrue(m.contains("cpus.backgroundNice: must be a whole number of nice levels"), m);
+    }
+
+    @Test
     void anUnknownKeyIsRefusedByName() throws IOException {
         String m = problem("deepclean:\n", "deepclean:\n  joins: 0.25\n");
         assertTrue(m.contains("joins"), m);
