@@ -2,7 +2,6 @@ package org.strainline.shm;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -96,20 +95,14 @@ public final class BackgroundThreads {
         }
         int target = Math.min(19, base + delta);
         int n = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) {
-                int tid;
-                try {
-                    tid = Integer.parseInt(t.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
-                }
+        try {
+            for (int tid : ThreadPlacement.threadIds()) {
                 if (seen.contains(tid)) {
                     continue;
                 }
                 String name;
                 try {
-                    name = Files.readString(t.resolve("comm")).strip();
+                    name = Files.readString(Path.of("/proc/self/task/" + tid + "/comm")).strip();
                 } catch (IOException e) {
                     continue;   // ended in between
                 }

@@ -93,14 +93,8 @@ public final class ThreadPlacement {
         }
         int n = 0;
         String failure = null;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) {
-                int tid;
-                try {
-                    tid = Integer.parseInt(t.getFileName().toString());
-                } catch (NumberFormatException e) {
-                    continue;
-                }
+        try {
+            for (int tid : threadIds()) {
                 try {
                     others.cpus.applyTo(tid);
                     n++;
@@ -116,6 +110,21 @@ public final class ThreadPlacement {
         LOG.log(System.Logger.Level.INFO, "cpus: " + n + " thread(s) of the process (and the threads they start) on CPU(s) "
                 + others.cpus + " (" + others.key + ")" + (failure == null ? "" : "; one or more refused: " + failure));
         return n;
+    }
+
+    /** The ids of this process's threads now ({@code /proc/self/task}). */
+    static java.util.List<Integer> threadIds() throws IOException {
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                try {
+                    ids.add(Integer.parseInt(t.getFileName().toString()));
+                } catch (NumberFormatException e) {
+                    // not a thread's directory
+                }
+            }
+        }
+        return ids;
     }
 
     private boolean usable(Rule r, String who) {
