@@ -130,6 +130,8 @@ public final class Daemon implements AutoCloseable {
                         metrics.latency("strain_append", label, "the cleaned second appended to the strain queue (the publish alone)")};
                 IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
+                rehearse(ifo.ifo() + " deepclean", () -> org.strainline.daemon.pipeline.Rehearsal.deepClean(ifo, card, production.engine(),
+                        config.deepclean().settings().withInferenceRate(production.engine().batch()), REHEARSAL_SECONDS), "cleaned");
                 long[] newest = {last.getOrDefault(ifo.ifo(), Long.MIN_VALUE)};
                 published.put(ifo.ifo(), newest);
                 String strain = card.text("strain_channel");
@@ -237,6 +239,20 @@ public final class Daemon implements AutoCloseable {
             timed.close();
             throw e;
         }
+    }
+
+    /** Seconds of made-up data a stage's own code runs over before the first live second (past BBHnet's PSD span). */
+    static final int REHEARSAL_SECONDS = 300;
+
+    private interface RehearsalRun {
+        org.strainline.daemon.pipeline.Rehearsal.Result run() throws IOException;
+    }
+
+    /** Rehearses a stage (see {@link org.strainline.daemon.pipeline.Rehearsal}) and says so in one line. */
+    private static void rehearse(String what, RehearsalRun r, String outcome) throws IOException {
+        org.strainline.daemon.pipeline.Rehearsal.Result res = r.run();
+        LOG.log(System.Logger.Level.INFO, what + ": rehearsed on " + res.seconds() + " s of noise with no engine (" + res.done() + " "
+                + outcome + ") in " + res.ns() / 1_000_000 + " ms, so that the JIT has compiled its code before the first live second");
     }
 
     /** Takes a stage out of service: its engine is closed on the retiring thread (never on a stage's). */
@@ -526,6 +542,9 @@ public final class Daemon implements AutoCloseable {
         this.alertThreshold = clusterer.threshold();
         this.bbhnet = new BbhnetStage(card, new TimedEngine(c.engine(), metrics), 4096, settings, timed);
         strainRing.handleEventsWith(bbhnet);
+        BbhnetStage.Settings rehearsed = settings;
+        rehearse("bbhnet", () -> org.strainline.daemon.pipeline.Rehearsal.bbhnet(card, c.engine(), 4096, rehearsed,
+                bbhnet.warmSeconds() + REHEARSAL_SECONDS), "searched");
         LOG.log(System.Logger.Level.INFO, "bbhnet: " + card.name() + "/" + card.version() + " on " + c.engine().name()
                 + ", threshold " + clusterer.threshold() + " (FAR " + b.farThresholdHz() + " Hz against " + bg.liveTimeS()
                 + " s of background" + (alone[0] == null && alone[1] == null ? "" : "; alone: H1 " + thresholdText(clusterer, BbhnetStage.H1)

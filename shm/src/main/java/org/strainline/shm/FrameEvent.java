@@ -51,6 +51,24 @@ public final class FrameEvent {
         return ifo;
     }
 
+    /**
+     * Makes this event a clean, ready second {@code gps} that follows the one before (kind NEXT, no
+     * flags, no file times), its channel slots holding what was written into them: for rehearsing
+     * a consumer on made-up data before the first live second (the JIT's warm-up).
+     */
+    public void rehearse(long gps) {
+        gpsS = gps;
+        kind = SecondKind.NEXT;
+        flags = 0;
+        fileMtimeUnixNs = 0;
+        detectedNs = 0;
+        decodedNs = 0;
+        publishedNs = 0;
+        java.util.Arrays.fill(streamMtimeUnixNs, 0);
+        java.util.Arrays.fill(streamDetectedNs, 0);
+        java.util.Arrays.fill(streamDecodedNs, 0);
+    }
+
     /** GPS start of the second. */
     public long gpsS() {
         return gpsS;

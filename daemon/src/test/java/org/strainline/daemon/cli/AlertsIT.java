@@ -87,6 +87,9 @@ class AlertsIT {
         assertTrue(d.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         String text = Files.readString(log);
         assertEquals(0, d.exitValue(), text);
+        // BBHnet's own code ran past its PSD span before the first live second
+        assertTrue(java.util.regex.Pattern.compile("bbhnet: rehearsed on [0-9]+ s of noise with no engine \\([1-9][0-9]* searched\\)")
+                .matcher(text).find(), text);
         return text;
     }
 

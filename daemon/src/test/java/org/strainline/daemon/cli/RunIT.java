@@ -115,6 +115,10 @@ class RunIT {
         assertTrue(stopLog.contains("ingest stopped: ") && stopLog.contains("strainline stopped: H1 "),
                 "a clean stop is in the log (nothing closes the appender before the stop hook is done): " + stopLog);
         assertTrue(!stopLog.contains("SLF4J(W)"), "Logback is bound as the SLF4J provider: " + stopLog);
+        for (String ifo : new String[] {"H1", "L1"}) {   // each stage's own code run before the first live second
+            assertTrue(java.util.regex.Pattern.compile(ifo + " deepclean: rehearsed on 300 s of noise with no engine \\([1-9][0-9]* cleaned\\)")
+                    .matcher(stopLog).find(), stopLog);
+        }
         for (String ifo : new String[] {"h1", "l1"}) {   // the jar carries the C shim: runs allocate nothing
             assertTrue(stopLog.contains("deepclean-" + ifo + "/1 calls ONNX Runtime through the C API"), stopLog);
             assertTrue(stopLog.contains("deepclean-" + ifo + "/1 on ONNX Runtime runs model.span.onnx (made from this model.onnx): fed the"
