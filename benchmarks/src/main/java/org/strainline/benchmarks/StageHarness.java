@@ -1,9 +1,6 @@
 package org.strainline.benchmarks;
 
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +72,7 @@ public final class StageHarness {
                     base.bandHighHz(), base.historyS(), base.lookaheadS(), base.taperS(), base.gateSpanS(),
                     base.crossfadeS(), base.joinS());
             Engine inner = switch (engineName) {
-                case "none" -> new NoEngine(card, rate);
+                case "none" -> new org.strainline.daemon.engine.NullEngine(card, rate);
                 case "onnxruntime-windows" -> new OnnxRuntimeEngine(card, rate, 1, 2);
                 case "onnxruntime" -> new OnnxRuntimeEngine(card, rate, 1, 2, true, card.sampleRateHz() / rate);
                 default -> throw new IllegalArgumentException("--engine " + engineName + ": onnxruntime, onnxruntime-windows or none");
@@ -151,54 +148,6 @@ public final class StageHarness {
             long t0 = System.nanoTime();
             inner.run();
             ns += System.nanoTime() - t0;
-        }
-    }
-
-    /** Buffers of the model's shapes and a run that does nothing: the output stays zero. */
-    private static final class NoEngine implements Engine {
-        private final ModelCard card;
-        private final int batch;
-        private final FloatBuffer in;
-        private final FloatBuffer out;
-
-        NoEngine(ModelCard card, int batch) {
-            this.card = card;
-            this.batch = batch;
-            this.in = ByteBuffer.allocateDirect((int) (4 * batch * card.input().perItem())).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            this.out = ByteBuffer.allocateDirect((int) (4 * batch * card.output().perItem())).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        }
-
-        @Override
-        public String name() {
-            return "none";
-        }
-
-        @Override
-        public ModelCard model() {
-            return card;
-        }
-
-        @Override
-        public int batch() {
-            return batch;
-        }
-
-        @Override
-        public FloatBuffer input() {
-            return in;
-        }
-
-        @Override
-        public FloatBuffer output() {
-            return out;
-        }
-
-        @Override
-        public void run() {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

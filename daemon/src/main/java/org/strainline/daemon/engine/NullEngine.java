@@ -19,11 +19,20 @@ public final class NullEngine implements Engine {
 
     /** With {@code like}'s shapes; {@code like} itself is not touched. */
     public NullEngine(Engine like) {
-        this.card = like.model();
-        this.batch = like.batch();
-        this.spanStride = like.spanStride();
-        this.in = direct(like.input().capacity());
-        this.out = direct(like.output().capacity());
+        this(like.model(), like.batch(), like.spanStride(), like.input().capacity(), like.output().capacity());
+    }
+
+    /** With the model's shapes at batch {@code batch}, taking the windows. */
+    public NullEngine(ModelCard card, int batch) {
+        this(card, batch, 0, (int) (batch * card.input().perItem()), (int) (batch * card.output().perItem()));
+    }
+
+    private NullEngine(ModelCard card, int batch, int spanStride, int inFloats, int outFloats) {
+        this.card = card;
+        this.batch = batch;
+        this.spanStride = spanStride;
+        this.in = direct(inFloats);
+        this.out = direct(outFloats);
     }
 
     private static FloatBuffer direct(int floats) {
