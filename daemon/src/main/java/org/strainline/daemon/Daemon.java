@@ -127,7 +127,8 @@ public final class Daemon implements AutoCloseable {
                                 "the newest frame file a cleaned second waited for (its look-ahead) written -> the second in the strain queue"),
                         metrics.latency("strain_overhead", label,
                                 "strain_processing less the engine run that completed the second: the time the cleaned second spent beyond its engine"),
-                        metrics.latency("strain_append", label, "the cleaned second appended to the strain queue (the publish alone)")};
+                        metrics.latency("strain_append", label, "the cleaned second appended to the strain queue (the publish alone)"),
+                        metrics.latency("frames_write", label, "the cleaned second written as a frame file (after the strain queue and BBHnet's ring)")};
                 IngestLatencies ingestLatencies = new IngestLatencies(metrics, label);
                 DeepCleanStage production = openStage(ifo, card, choices);
                 rehearse(ifo.ifo() + " deepclean", () -> org.strainline.daemon.pipeline.Rehearsal.deepClean(ifo, card, production.engine(),
@@ -489,6 +490,10 @@ public final class Daemon implements AutoCloseable {
                 "the newest frame file a searched second waited for (DeepClean's look-ahead) written -> the second searched");
         Metrics.Latency searchOverhead = metrics.latency("bbhnet_overhead", "",
                 "bbhnet_processing less the engine runs on the second's path (the DeepClean run of the IFO that came in last, BBHnet's)");
+        Metrics.Latency[] searchSteps = {
+                metrics.latency("bbhnet_handoff", "", "the cleaned second a searched second waited for last put in the strain ring -> taken off it by BBHnet"),
+                metrics.latency("bbhnet_prepare", "", "taken off the strain ring -> BBHnet's engine run starts (the join, resampling, the PSD, whitening, the windows)"),
+                metrics.latency("bbhnet_finish", "", "BBHnet's engine run done -> the second searched (integration, clustering, alerts)")};
         long[] searching = {0};
         Clusterer clusterer = new Clusterer(bg, alone[0], alone[1], b.farThresholdHz(), b.refractoryS(), lastEvent,
                 (ns, stat, far, ifos, pub, mtime) -> {
@@ -528,6 +533,13 @@ public final class Daemon implements AutoCloseable {
                 if (observer != null) {
                     observer.endOfSecond(gps, inputPublishedNs, fileMtimeUnixNs);
                 }
+            }
+
+            @Override
+            public void steps(long handoffNs, long prepareNs, long finishNs) {
+                searchSteps[0].record(handoffNs);
+                searchSteps[1].record(prepareNs);
+                searchSteps[2].record(finishNs);
             }
 
             @Override
@@ -623,7 +635,9 @@ public final class Daemon implements AutoCloseable {
             }
         }
         if (fresh && files != null) {
+            long writeNs = System.nanoTime();
             files.write(s);
+            stageSteps[5].record(System.nanoTime() - writeNs);
         }
     }
 

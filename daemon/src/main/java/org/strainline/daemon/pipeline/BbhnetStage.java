@@ -105,6 +105,16 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
          */
         default void searched(long gps, long newestFileUnixNs, long engineNs) {
         }
+
+        /**
+         * Before {@link #searched}: where the searched second's time went on this stage's side (ns):
+         * the handoff (the cleaned second that came in last put in the ring -> taken off it by this
+         * stage), the preparation (taken -> the engine run starts: the join, resampling, the PSD,
+         * whitening, the windows) and the finish (the run done -> the values handed on, alerts
+         * included).
+         */
+        default void steps(long handoffNs, long prepareNs, long finishNs) {
+        }
     }
 
     /** The stage's counters. */
@@ -161,6 +171,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final long[][] waitingMtime;
     private final long[][] waitingTaken;
     private final long[][] waitingEngine;
+    private final long[][] waitingOffered;
     private final long[][] waitingSince;
     private final long[] newest = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final float[][] present = new float[2][];
@@ -235,6 +246,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.waitingMtime = new long[2][joinSeconds + 1];
         this.waitingTaken = new long[2][joinSeconds + 1];
         this.waitingEngine = new long[2][joinSeconds + 1];
+        this.waitingOffered = new long[2][joinSeconds + 1];
         for (long[] w : waitingGps) {
             Arrays.fill(w, Long.MIN_VALUE);
         }
@@ -292,6 +304,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         waitingTaken[ifo][slot] = e.takenFileMtimeUnixNs();
         waitingEngine[ifo][slot] = e.engineNs();
         waitingSince[ifo][slot] = System.nanoTime();
+        waitingOffered[ifo][slot] = e.offeredNs();
         e.samples().get(0, waiting[ifo][slot]);
         drain(Long.MIN_VALUE);
     }
@@ -357,6 +370,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             long taken = 0;
             long lastIn = Long.MIN_VALUE;
             long pathEngine = 0;   // the DeepClean run of the IFO that came in last: the one the second waited for
+            long lastOffered = 0;
             for (int i = 0; i < 2; i++) {
                 boolean has = i == 0 ? h1 : l1;
                 present[i] = has ? waiting[i][slot] : null;
@@ -368,12 +382,13 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                     if (waitingSince[i][slot] > lastIn) {
                         lastIn = waitingSince[i][slot];
                         pathEngine = waitingEngine[i][slot];
+                        lastOffered = waitingOffered[i][slot];
                     }
                     waitingGps[i][slot] = Long.MIN_VALUE;
                 }
             }
             counters.incrementAndGet((h1 && l1 ? Counter.SECONDS_JOINED : Counter.SECONDS_ALONE).ordinal());
-            process(g, published, mtime, taken, pathEngine);
+            process(g, published, mtime, taken, pathEngine, lastIn, lastIn - lastOffered);
         }
     }
 
@@ -385,7 +400,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     }
 
     /** Second {@code gps} with the IFOs in {@link #present} (null: absent). */
-    private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs, long pathEngineNs) {
+    private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs, long pathEngineNs, long takenNs,
+                         long handoffNs) {
         if (lastGps == Long.MIN_VALUE || gps != lastGps + 1) {
             for (int i = 0; i < 2; i++) {
                 restart(i);
@@ -487,7 +503,8 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                     + " failed second(s) (counted in engine_errors)");
             engineFailures = 0;
         }
-        long runNs = System.nanoTime() - runStart;
+        long runEnd = System.nanoTime();
+        long runNs = runEnd - runStart;
         FloatBuffer outs = engine.output();
         sink.beginSecond(gps, ifos);
         long newestNs = (gps + 1) * 1_000_000_000L;   // GPS of the newest sample's end
@@ -505,6 +522,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
             sink.accept(endNs - eventOffsetNs, logit, sum / intCount, intCount == nInt);
         }
         sink.endOfSecond(gps, publishedNs, mtimeUnixNs);
+        sink.steps(handoffNs, runStart - takenNs, System.nanoTime() - runEnd);
         sink.searched(gps, takenUnixNs, pathEngineNs + runNs);
     }
 

@@ -17,6 +17,7 @@ public final class StrainEvent {
     long fileMtimeUnixNs;
     long takenFileMtimeUnixNs;
     long engineNs;
+    long offeredNs;
     final FloatBuffer samples;
 
     StrainEvent(int rateHz) {
@@ -49,6 +50,11 @@ public final class StrainEvent {
     /** How long the DeepClean engine run that completed the cleaned second took (ns), 0 if none did. */
     public long engineNs() {
         return engineNs;
+    }
+
+    /** When the DeepClean stage put the second in the ring (nanoTime). */
+    public long offeredNs() {
+        return offeredNs;
     }
 
     /** The latest modification time of the second's frame files, ns since the Unix epoch. */

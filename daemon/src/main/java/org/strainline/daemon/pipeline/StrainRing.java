@@ -25,6 +25,7 @@ public final class StrainRing {
         e.fileMtimeUnixNs = s.fileMtimeUnixNs();
         e.takenFileMtimeUnixNs = s.takenFileMtimeUnixNs();
         e.engineNs = s.engineNs();
+        e.offeredNs = System.nanoTime();
         e.samples.put(0, s.samples(), 0, s.rateHz());
     };
 

@@ -102,7 +102,8 @@ class RunIT {
                 assertTrue(scraped.contains("strainline_" + series + "_seconds_count{ifo=\"" + ifo + "\"} " + N), series + ": " + scraped);
             }
             // and DeepClean's around its engine, one per second published after an engine run
-            for (String series : new String[] {"deepclean_prepare", "deepclean_finish", "strain_processing", "strain_overhead", "strain_append"}) {
+            for (String series : new String[] {"deepclean_prepare", "deepclean_finish", "strain_processing", "strain_overhead", "strain_append",
+                    "frames_write"}) {
                 assertTrue(java.util.regex.Pattern.compile("strainline_" + series + "_seconds_count\\{ifo=\"" + ifo + "\"\\} [1-9]")
                         .matcher(scraped).find(), series + ": " + scraped);
             }

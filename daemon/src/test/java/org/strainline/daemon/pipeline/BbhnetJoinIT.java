@@ -73,26 +73,40 @@ class BbhnetJoinIT {
     }
 
     @Test
-    void eachSearchedSecondIsTimedFromTheNewestFileEitherIfoWaitedForAndCarriesTheEnginesOnItsPath() throws Exception {
+    void eachSearchedSecondIsTimedFromTheNewestFileEitherIfoWaitedForAndCarriesTheEnginesOnItsPathAndItsOwnSteps() throws Exception {
         BbhnetStage.Settings d = BbhnetStage.Settings.defaults();
         java.util.Map<Long, Long> searched = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Map<Long, long[]> engineOnPath = new java.util.concurrent.ConcurrentHashMap<>();   // {reported, BBHnet's run}
-        long[] lastRun = {0};
+        long[] lastRun = {0, 0, 0};   // the last run's length, start and end (nanoTime)
+        java.util.Map<Long, long[]> steps = new java.util.concurrent.ConcurrentHashMap<>();   // {handoff, prepare, finish, run start, run end, reported at}
+        java.util.Map<Long, Long> lastOffer = new java.util.concurrent.ConcurrentHashMap<>();   // before the second's last IFO was offered
         org.strainline.daemon.engine.Engine timed = new org.strainline.daemon.engine.ForwardingEngine(engine) {
             @Override
             public void run() throws org.strainline.daemon.engine.EngineException {
                 long t0 = System.nanoTime();
                 inner.run();
-                lastRun[0] = System.nanoTime() - t0;
+                lastRun[2] = System.nanoTime();
+                lastRun[1] = t0;
+                lastRun[0] = lastRun[2] - t0;
             }
         };
+        long[] stepsOf = new long[3];
         BbhnetStage s = new BbhnetStage(card, timed, 4096, d, new BbhnetStage.Sink() {
             @Override
             public void accept(long gpsNs, double logit, double integrated, boolean ready) {
             }
 
             @Override
+            public void steps(long handoffNs, long prepareNs, long finishNs) {
+                stepsOf[0] = handoffNs;
+                stepsOf[1] = prepareNs;
+                stepsOf[2] = finishNs;
+            }
+
+            @Override
             public void searched(long gps, long newestFileUnixNs, long engineNs) {
+                steps.put(gps, new long[] {stepsOf[0], stepsOf[1], stepsOf[2], lastRun[1], lastRun[2], System.nanoTime()});
+                stepsOf[1] = -1;   // each second reports its own
                 assertEquals(null, searched.put(gps, newestFileUnixNs), "second " + gps + " searched once");
                 engineOnPath.put(gps, new long[] {engineNs, lastRun[0]});
             }
@@ -110,6 +124,7 @@ class BbhnetJoinIT {
                 sec[ifo].takenFileMtimeUnixNs = t + (g - G) * 1_000_000_000L + ((g % 2 == 0) == (ifo == 0) ? 7_000_000 : 3_000_000);
                 sec[ifo].engineStartNs = 1_000_000L;
                 sec[ifo].engineEndNs = 1_000_000L + (ifo == 0 ? 11_000_000L : 23_000_000L);
+                lastOffer.put(g, System.nanoTime());
                 offer(ifo, g);
             }
         }
@@ -127,6 +142,12 @@ class BbhnetJoinIT {
             long bbhnet = eng[0] - deepclean;
             assertTrue(bbhnet >= eng[1] && bbhnet < eng[1] + 1_000_000L, "second " + g + ": engine time on the path " + eng[0]
                     + " ns = the last IFO's DeepClean run " + deepclean + " + BBHnet's run (" + eng[1] + " ns measured around it)");
+            // the stage's own steps: the handoff and the preparation lie between the last offer and the run, the finish after it
+            long[] st = steps.get(g);
+            String at = "second " + g + ": handoff " + st[0] + ", prepare " + st[1] + ", finish " + st[2] + " ns";
+            assertTrue(st[0] >= 0 && st[1] > 0 && st[2] >= 0, at);
+            assertTrue(st[0] + st[1] <= st[3] - lastOffer.get(g), at + " within the " + (st[3] - lastOffer.get(g)) + " ns from the offer to the run");
+            assertTrue(st[2] <= st[5] - st[4], at + " within the " + (st[5] - st[4]) + " ns from the run to the report");
         }
     }
 
