@@ -19,6 +19,7 @@ import org.strainline.daemon.pipeline.DeepCleanSwitch;
 import org.strainline.daemon.pipeline.StrainRing;
 import org.strainline.daemon.queue.AlertQueue;
 import org.strainline.daemon.queue.CleanedFrames;
+import org.strainline.daemon.queue.FrameWriter;
 import org.strainline.daemon.queue.StrainQueue;
 import org.strainline.shm.IfoSpec;
 import org.strainline.shm.Ingest;
@@ -75,6 +76,8 @@ public final class Daemon implements AutoCloseable {
         return t;
     });
     private final Map<String, CleanedFrames> frameFiles = new HashMap<>();
+    /** Writes the cleaned frame files off the stages' threads (null: no frames configured). */
+    private final FrameWriter frameWriter;
     private volatile boolean closed;
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicLong alertsPublished = new java.util.concurrent.atomic.AtomicLong();
@@ -94,6 +97,8 @@ public final class Daemon implements AutoCloseable {
         this.queue = new StrainQueue(config.publish().strainQueue(), config.publish().channelSuffix());
         this.alerts = config.bbhnet() == null ? null : new AlertQueue(config.publish().alertQueue(), false);
         this.strainRing = config.bbhnet() == null ? null : new StrainRing(4096, 64, 2);
+        // 64 s of files for a slow disk to fall behind by, at up to 16384 Hz
+        this.frameWriter = config.publish().frames() == null ? null : new FrameWriter(16384, 64);
         this.canaryQueue = config.deepclean().canary() ? new StrainQueue(canaryQueuePath(config), CANARY_SUFFIX) : null;
         this.repo = new ModelRepository(config.repository());
         try {
@@ -142,6 +147,7 @@ public final class Daemon implements AutoCloseable {
                         fr.prefixFor(ifo.ifo()), strain + config.publish().channelSuffix(), strain + "_DEEPCLEAN_FLAGS",
                         card.sampleRateHz(), "strainline: DeepClean " + card.name() + "/" + card.version(), fr.retainSeconds());
                 if (files != null) {
+                    files.timeWrites(stageSteps[5]::record);
                     frameFiles.put(ifo.ifo(), files);
                 }
                 int order = stages.size();   // this IFO's place in the strain queue's order of a data-clock run
@@ -342,7 +348,7 @@ public final class Daemon implements AutoCloseable {
                     : WallClock.nowUnixNs());
             newest[0] = s.gpsS();
             if (files != null) {
-                files.write(s);
+                frameWriter.write(files, s);
             }
         }
     }
@@ -385,7 +391,8 @@ public final class Daemon implements AutoCloseable {
         metrics.family("model_load_failures_total", "counter", "model versions that failed to load (the running one kept running)",
                 out -> out.accept(new Object[] {"", modelLoadFailures.get()}));
         if (!frameFiles.isEmpty()) {
-            metrics.family("frames_total", "counter", "cleaned GWF files per IFO: written, or failed (the second stays in the queue)",
+            metrics.family("frames_total", "counter", "cleaned GWF files per IFO: written, failed, or dropped with the writer"
+                    + " 64 s behind (the second stays in the queue either way)",
                     out -> {
                         for (String ifo : ifos) {
                             for (String role : new String[] {"", "-canary"}) {
@@ -396,6 +403,7 @@ public final class Daemon implements AutoCloseable {
                                 String l = "ifo=\"" + ifo + "\"" + (role.isEmpty() ? "" : ",role=\"canary\"");
                                 out.accept(new Object[] {l + ",outcome=\"written\"", f.written()});
                                 out.accept(new Object[] {l + ",outcome=\"failed\"", f.failed()});
+                                out.accept(new Object[] {l + ",outcome=\"dropped\"", f.dropped()});
                             }
                         }
                     });
@@ -635,9 +643,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         if (fresh && files != null) {
-            long writeNs = System.nanoTime();
-            files.write(s);
-            stageSteps[5].record(System.nanoTime() - writeNs);
+            frameWriter.write(files, s);
         }
     }
 
@@ -762,6 +768,9 @@ public final class Daemon implements AutoCloseable {
         if (d.strainRing != null) {
             d.strainRing.start();
         }
+        if (d.frameWriter != null) {
+            d.frameWriter.start();
+        }
         DaemonConfig.MetricsConfig m = config.metrics();
         try {
             d.metricsPort = d.metrics.start(m.address(), m.port(), m.logIntervalS());
@@ -856,6 +865,10 @@ public final class Daemon implements AutoCloseable {
                         + " ms; halted with seconds left in it");
             }
             exited &= strainRing.consumerExited();
+        }
+        if (frameWriter != null && !frameWriter.stop(DRAIN_MS)) {
+            LOG.log(System.Logger.Level.WARNING, "cleaned frames: " + frameWriter.pending() + " file(s) not written within "
+                    + DRAIN_MS + " ms of the stop");
         }
         if (!exited) {
             // a handler still inside an inference: closing its engine or queue under it would crash

@@ -20,11 +20,21 @@ public final class RingThreads implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger n = new AtomicInteger();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final boolean dataPath;
     private volatile ThreadPlacement placement = ThreadPlacement.NONE;
 
-    /** Threads named {@code prefix-1}, {@code prefix-2}, ... */
+    /** Threads named {@code prefix-1}, {@code prefix-2}, ..., on the data path (they keep the process's priority). */
     public RingThreads(String prefix) {
+        this(prefix, true);
+    }
+
+    /**
+     * Threads named {@code prefix-1}, {@code prefix-2}, ...; {@code dataPath} false: they are
+     * background threads ({@link BackgroundThreads} lowers their priority).
+     */
+    public RingThreads(String prefix, boolean dataPath) {
         this.prefix = prefix;
+        this.dataPath = dataPath;
     }
 
     /** The CPUs the threads started from now on pin themselves to, by their names. */
@@ -36,7 +46,9 @@ public final class RingThreads implements ThreadFactory {
     public Thread newThread(Runnable r) {
         ThreadPlacement p = placement;
         Runnable body = () -> {
-            BackgroundThreads.markDataPath();   // the ring's consumers are the data path
+            if (dataPath) {
+                BackgroundThreads.markDataPath();
+            }
             if (p.configured()) {
                 p.enter();
             }

@@ -69,6 +69,8 @@ public final class CleanedFrames {
     private final int tmpDigits;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private java.util.function.LongConsumer timer = ns -> { };
     private long removedThrough = Long.MIN_VALUE;
     private int lastErrno;
 
@@ -110,14 +112,33 @@ public final class CleanedFrames {
         }
     }
 
-    /** Writes one second (on the stage's thread); false if it could not be written (counted). */
+    /** Writes one second; false if it could not be written (counted). */
     public boolean write(CleanedSecond s) {
-        long gps = s.gpsS();
-        if (gps < 0 || gps > 9_999_999_999L || s.rateHz() != rate) {
-            return fail(0, "GPS " + gps + " at " + s.rateHz() + " Hz does not fit the file layout");
+        return write(s.gpsS(), s.flags(), s.samples(), s.rateHz());
+    }
+
+    /**
+     * Writes second {@code gps}, {@code rateHz} samples from {@code samples} (absolute indexing)
+     * with its flags; false if it could not be written (counted). One thread at a time.
+     */
+    public boolean write(long gps, int secondFlags, FloatBuffer samples, int rateHz) {
+        long t0 = System.nanoTime();
+        boolean ok = writeFile(gps, secondFlags, samples, rateHz);
+        timer.accept(System.nanoTime() - t0);
+        return ok;
+    }
+
+    /** Told how long each write took (ns), on the writing thread; set before the first write. */
+    public void timeWrites(java.util.function.LongConsumer t) {
+        this.timer = t;
+    }
+
+    private boolean writeFile(long gps, int secondFlags, FloatBuffer samples, int rateHz) {
+        if (gps < 0 || gps > 9_999_999_999L || rateHz != rate) {
+            return fail(0, "GPS " + gps + " at " + rateHz + " Hz does not fit the file layout");
         }
-        strain.put(0, s.samples(), 0, rate);
-        flags.put(0, s.flags());
+        strain.put(0, samples, 0, rate);
+        flags.put(0, secondFlags);
         template.stamp(gps, 0);
         ByteBuffer image = template.finish();
         digits(name, nameDigits, gps);
@@ -201,6 +222,20 @@ public final class CleanedFrames {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Seconds never written because the {@link FrameWriter} in front of this had no room for them. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    void countDropped() {
+        dropped.incrementAndGet();
+    }
+
+    /** Samples per second. */
+    public int rateHz() {
+        return rate;
     }
 
     public Path directory() {
