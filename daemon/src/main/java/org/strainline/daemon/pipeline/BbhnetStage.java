@@ -42,6 +42,13 @@ import org.strainline.kernels.Whitener;
  * (their significance must come from a background made the same way). A change of the searched
  * IFOs restarts the integration and is logged once.
  *
+ * <p><b>Work ahead of the join.</b> An IFO's part of a second (resampling, the PSD, whitening its
+ * windows) depends only on that IFO's stream, so the second that is next to be searched is
+ * prepared for each IFO as it arrives: while it waits for its partner, only the engine and the
+ * partner's own part are left, and the alert path carries one IFO's preparation instead of both.
+ * Seconds that wait behind an earlier one are prepared when they are searched; either way each IFO
+ * moves on once per second, in GPS order, and the values are the same whatever the arrival order.
+ *
  * <p>Owned by the strain ring's consumer thread.
  */
 public final class BbhnetStage implements EventHandler<StrainEvent> {
@@ -128,7 +135,9 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         SECONDS_SEARCHED,
         /** of those, searched with one IFO */
         SECONDS_SEARCHED_SINGLE,
-        RESETS, WINDOWS, ENGINE_ERRORS
+        RESETS, WINDOWS, ENGINE_ERRORS,
+        /** IFO seconds resampled, added to the PSD and whitened on arrival, before their partner came (off the alert path) */
+        PREPARED_AHEAD
     }
 
     private static final int BAD = CleanedSecond.INVALID | CleanedSecond.NOT_READY | CleanedSecond.RESET;
@@ -180,7 +189,10 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
     private long lastGps = Long.MIN_VALUE;
     private final int[] contiguous = new int[2];
-    private long samplesIn;
+    private final long[] samplesIn = new long[2];   // per IFO: samples into its history since the last GPS jump (the PSD grid's origin)
+    private final long[] preparedGps = {Long.MIN_VALUE, Long.MIN_VALUE};   // per IFO: the newest second advance() has taken
+    private final boolean[] ready = new boolean[2];   // per IFO: whether that second's windows are in staged
+    private final float[][] staged;   // per IFO: the whitened windows of preparedGps, batch x k
     private int intCount;
     private int intPos;
     private int searching;   // the IFO bits of the last searched second, 0 before any
@@ -221,6 +233,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.whitener = new Whitener(fs, span, fdur, card.number("whitening.highpass_hz"));
         this.white = new double[whitener.outputLength()];
         this.white2 = new double[whitener.outputLength()];
+        this.staged = new float[2][batch * k];
         this.nInt = Math.max(1, (int) Math.round(s.integrationS() * s.inferenceRateHz()));
         this.integ = new double[nInt];
         // the time a value points to: training put the H1 merger somewhere in merger_in_window_s of
@@ -306,6 +319,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         waitingSince[ifo][slot] = System.nanoTime();
         waitingOffered[ifo][slot] = e.offeredNs();
         e.samples().get(0, waiting[ifo][slot]);
+        if (lastGps != Long.MIN_VALUE && gps == lastGps + 1) {
+            advance(ifo, gps, waiting[ifo][slot], e.flags());   // the next second to search: this IFO's part now
+            if (waitingGps[1 - ifo][slot] != gps) {
+                counters.incrementAndGet(Counter.PREPARED_AHEAD.ordinal());   // and the partner is still to come
+            }
+        }
         drain(Long.MIN_VALUE);
     }
 
@@ -399,44 +418,76 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         contiguous[i] = 0;
     }
 
+    /**
+     * IFO {@code i}'s part of second {@code gps} ({@code x}: its samples, null when absent): its
+     * history moves on by a second, and once it holds a full PSD span of contiguous usable data the
+     * PSD is brought up to date and the second's windows are whitened into {@link #staged}. Runs once
+     * per IFO and second, in GPS order: when the second is searched, or earlier, as soon as the
+     * IFO's second arrives if it is the next to be searched (the partner may still be on its way:
+     * the work of the IFO that comes first is then off the alert path).
+     */
+    private void advance(int i, long gps, float[] x, int flags) {
+        double[] h = hist[i];
+        System.arraycopy(h, fs, h, 0, histLen - fs);
+        boolean ok = x != null && (flags & BAD) == 0;
+        if (ok) {
+            if (contiguous[i] == 0) {
+                restart(i);
+            }
+            for (int j = 0; j < inRate; j++) {
+                inputScratch[j] = x[j];
+            }
+            resamplers[i].process(inputScratch, 0, inRate, block, 0);
+            System.arraycopy(block, 0, h, histLen - fs, fs);
+            contiguous[i]++;
+        } else {
+            Arrays.fill(h, histLen - fs, histLen, 0);
+            contiguous[i] = 0;
+        }
+        samplesIn[i] += fs;
+        preparedGps[i] = gps;
+        ready[i] = ok && contiguous[i] >= warmSeconds();
+        if (!ready[i]) {
+            return;
+        }
+        welch[i].update(h, histLen - psdSamples, psdSamples, samplesIn[i] - psdSamples, psd[i]);
+        whitener.setPsd(psd[i], psd[i].length, psdDf);
+        // two windows per pair of transforms (the second rides in the imaginary part)
+        float[] out = staged[i];
+        for (int b = 0; b < batch; b += 2) {
+            int from = histLen - pad - (batch - 1 - b) * stride - k - pad;
+            boolean pair = b + 1 < batch;
+            whitener.whiten(h, from, white, 0, pair ? h : null, from + stride, white2, 0);
+            for (int j = 0; j < k; j++) {
+                out[b * k + j] = (float) white[j];
+            }
+            if (pair) {
+                for (int j = 0; j < k; j++) {
+                    out[(b + 1) * k + j] = (float) white2[j];
+                }
+            }
+        }
+    }
+
     /** Second {@code gps} with the IFOs in {@link #present} (null: absent). */
     private void process(long gps, long publishedNs, long mtimeUnixNs, long takenUnixNs, long pathEngineNs, long takenNs,
                          long handoffNs) {
-        if (lastGps == Long.MIN_VALUE || gps != lastGps + 1) {
-            for (int i = 0; i < 2; i++) {
-                restart(i);
-            }
-            samplesIn = 0;
-        }
+        boolean jump = lastGps == Long.MIN_VALUE || gps != lastGps + 1;
         lastGps = gps;
         int usable = 0;
         for (int i = 0; i < 2; i++) {
-            boolean ok = present[i] != null && (presentFlags[i] & BAD) == 0;
-            double[] x = hist[i];
-            System.arraycopy(x, fs, x, 0, histLen - fs);
-            if (ok) {
-                if (contiguous[i] == 0) {
+            if (preparedGps[i] != gps) {
+                if (jump) {
                     restart(i);
+                    samplesIn[i] = 0;
                 }
-                for (int j = 0; j < inRate; j++) {
-                    inputScratch[j] = present[i][j];
-                }
-                resamplers[i].process(inputScratch, 0, inRate, block, 0);
-                System.arraycopy(block, 0, x, histLen - fs, fs);
-                contiguous[i]++;
+                advance(i, gps, present[i], presentFlags[i]);
+            }
+            if (present[i] != null && ready[i]) {
                 usable |= 1 << i;
-            } else {
-                Arrays.fill(x, histLen - fs, histLen, 0);
-                contiguous[i] = 0;
             }
         }
-        samplesIn += fs;
-        int ifos = 0;
-        for (int i = 0; i < 2; i++) {
-            if ((usable & (1 << i)) != 0 && contiguous[i] >= warmSeconds()) {
-                ifos |= 1 << i;
-            }
-        }
+        int ifos = usable;
         if (ifos != BOTH && !singleIfo) {
             ifos = 0;
         }
@@ -465,25 +516,15 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         }
         FloatBuffer in = engine.input();
         for (int i = 0; i < 2; i++) {
-            if ((ifos & (1 << i)) == 0) {
-                for (int b = 0; b < batch; b++) {
-                    int base = (b * 2 + i) * k;
+            boolean on = (ifos & (1 << i)) != 0;
+            for (int b = 0; b < batch; b++) {
+                int base = (b * 2 + i) * k;
+                if (on) {
+                    in.put(base, staged[i], b * k, k);
+                } else {
                     for (int j = 0; j < k; j++) {
                         in.put(base + j, 0f);
                     }
-                }
-                continue;
-            }
-            welch[i].update(hist[i], histLen - psdSamples, psdSamples, samplesIn - psdSamples, psd[i]);
-            whitener.setPsd(psd[i], psd[i].length, psdDf);
-            // two windows per pair of transforms (the second rides in the imaginary part)
-            for (int b = 0; b < batch; b += 2) {
-                int from = histLen - pad - (batch - 1 - b) * stride - k - pad;
-                boolean pair = b + 1 < batch;
-                whitener.whiten(hist[i], from, white, 0, pair ? hist[i] : null, from + stride, white2, 0);
-                put(in, (b * 2 + i) * k, white);
-                if (pair) {
-                    put(in, ((b + 1) * 2 + i) * k, white2);
                 }
             }
         }
@@ -528,11 +569,5 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
 
     private static String name(int ifos) {
         return ifos == H1 ? "H1" : ifos == L1 ? "L1" : "H1 and L1";
-    }
-
-    private void put(FloatBuffer in, int base, double[] w) {
-        for (int j = 0; j < k; j++) {
-            in.put(base + j, (float) w[j]);
-        }
     }
 }

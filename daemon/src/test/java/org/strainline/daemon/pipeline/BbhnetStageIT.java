@@ -61,20 +61,86 @@ class BbhnetStageIT {
     /** Every second of both IFOs through the real strain ring (L1 first: the join does not care), L1 flagged by {@code l1Flags}. */
     private static void feed(com.lmax.disruptor.EventHandler<StrainEvent> stage, float[][][] x,
                              java.util.function.IntUnaryOperator l1Flags) throws Exception {
+        List<int[]> order = new ArrayList<>();
+        for (int g = 0; g < N; g++) {
+            order.add(new int[] {1, g});
+            order.add(new int[] {0, g});
+        }
+        feed(stage, x, l1Flags, order);
+    }
+
+    /** The seconds {@code {ifo, g}} of {@code order} through the real strain ring, L1 flagged by {@code l1Flags}. */
+    private static void feed(com.lmax.disruptor.EventHandler<StrainEvent> stage, float[][][] x,
+                             java.util.function.IntUnaryOperator l1Flags, List<int[]> order) throws Exception {
         StrainRing ring = new StrainRing(4096, 64, 2);
         ring.handleEventsWith(stage);
         ring.start();
         CleanedSecond[] sec = {new CleanedSecond("H1", 4096), new CleanedSecond("L1", 4096)};
-        for (int g = 0; g < N; g++) {
-            for (int i = 1; i >= 0; i--) {
-                sec[i].samples().put(0, x[i][g]);
-                sec[i].set(G + g, i == 1 ? l1Flags.applyAsInt(g) : 0, "deepclean");
-                while (!ring.offer(sec[i], i)) {
-                    Thread.sleep(1);
-                }
+        for (int[] o : order) {
+            int i = o[0];
+            int g = o[1];
+            sec[i].samples().put(0, x[i][g]);
+            sec[i].set(G + g, i == 1 ? l1Flags.applyAsInt(g) : 0, "deepclean");
+            while (!ring.offer(sec[i], i)) {
+                Thread.sleep(1);
             }
         }
         ring.stop(60_000);
+    }
+
+    /**
+     * Each IFO's part of the next second is done as it arrives, before its partner: the values are
+     * the same whether L1 or H1 comes first in each second or H1 runs 5 s ahead of L1 (its waiting
+     * seconds prepared when searched), and the count of parts done ahead says which way each went.
+     */
+    @Test
+    void theSearchIsTheSameWhicheverIfoComesFirstOrRunsAheadWithTheFirstIfosPartDoneBeforeItsPartnerComes() throws Exception {
+        Path root = Files.createTempDirectory("strainline-bbho");
+        try {
+            float[][][] x = strain(root);
+            ModelCard card = new ModelRepository(REPO).resolve("bbhnet", null);
+            BbhnetStage.Settings s = BbhnetStage.Settings.defaults();
+            List<List<int[]>> orders = new ArrayList<>();
+            for (int first : new int[] {1, 0}) {
+                List<int[]> o = new ArrayList<>();
+                for (int g = 0; g < N; g++) {
+                    o.add(new int[] {first, g});
+                    o.add(new int[] {1 - first, g});
+                }
+                orders.add(o);
+            }
+            List<int[]> ahead = new ArrayList<>();
+            for (int g0 = 0; g0 < N; g0 += 5) {
+                for (int i = 0; i < 2; i++) {
+                    for (int g = g0; g < g0 + 5; g++) {
+                        ahead.add(new int[] {i, g});
+                    }
+                }
+            }
+            orders.add(ahead);
+            List<List<Stat>> results = new ArrayList<>();
+            long[] prepared = new long[orders.size()];
+            try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(card, s.inferenceRateHz(), 1, 1)) {
+                for (int r = 0; r < orders.size(); r++) {
+                    List<Stat> stats = new ArrayList<>();
+                    BbhnetStage stage = new BbhnetStage(card, engine, 4096, s, collect(stats));
+                    feed(stage, x, g -> 0, orders.get(r));
+                    assertEquals(N, stage.counter(BbhnetStage.Counter.SECONDS_JOINED));
+                    prepared[r] = stage.counter(BbhnetStage.Counter.PREPARED_AHEAD);
+                    results.add(stats);
+                }
+            }
+            assertTrue(results.get(0).size() > 300, "values: " + results.get(0).size());
+            assertEquals(results.get(0), results.get(1), "H1 first as L1 first");
+            assertEquals(results.get(0), results.get(2), "H1 5 s ahead as L1 first");
+            // every second but the first has its first IFO's part done ahead
+            assertEquals(N - 1, prepared[0], "L1 first");
+            assertEquals(N - 1, prepared[1], "H1 first");
+            // H1 5 s ahead: of each 5 s only the first H1 second is the next to search before L1's comes (not in the very first 5 s)
+            assertEquals(N / 5 - 1, prepared[2], "H1 ahead");
+        } finally {
+            delete(root);
+        }
     }
 
     /** The statistic's values, each with the IFOs its second was searched over. */
