@@ -604,6 +604,16 @@ public final class Daemon implements AutoCloseable {
     private void publish(CleanedSecond s, String strainChannel, long[] newest, int ringIndex, Metrics.Latency fileToStrain,
                          Metrics.Latency ringToStrain, Metrics.Latency[] stageSteps, CleanedFrames files, int order) {
         boolean fresh = s.gpsS() > newest[0];
+        // BBHnet first: the alert path waits neither for the strain queue's append nor for the cleaned frame file
+        if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
+            long now = System.nanoTime();
+            if (ringDropLoggedNs == 0 || now - ringDropLoggedNs > 60_000_000_000L) {   // at most a line a minute
+                ringDropLoggedNs = now;
+                LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
+                        + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped()
+                        + " so far, counted in strain_ring_dropped_total; at most one line a minute)");
+            }
+        }
         if (fresh) {
             if (config.publish().dataClock()) {
                 awaitTurn(order, s.gpsS());
@@ -630,16 +640,6 @@ public final class Daemon implements AutoCloseable {
                 if (s.engineNs() > 0) {
                     stageSteps[3].record(Math.max(0, nowNs - s.takenFileMtimeUnixNs() - s.engineNs()));
                 }
-            }
-        }
-        // BBHnet first: the alert path does not wait for the cleaned frame file
-        if (strainRing != null && ringIndex >= 0 && !strainRing.offer(s, ringIndex, RING_WAIT_NS)) {
-            long now = System.nanoTime();
-            if (ringDropLoggedNs == 0 || now - ringDropLoggedNs > 60_000_000_000L) {   // at most a line a minute
-                ringDropLoggedNs = now;
-                LOG.log(System.Logger.Level.WARNING, "bbhnet: no room in the strain ring for " + s.ifo() + " GPS " + s.gpsS()
-                        + " within " + RING_WAIT_NS / 1_000_000_000L + " s; dropped (" + strainRing.dropped()
-                        + " so far, counted in strain_ring_dropped_total; at most one line a minute)");
             }
         }
         if (fresh && files != null) {

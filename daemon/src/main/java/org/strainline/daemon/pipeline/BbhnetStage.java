@@ -155,6 +155,12 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
     private final int batch;
     private final int psdSamples;
     private final int histLen;
+    /**
+     * Per IFO, where in {@link #hist} its oldest sample is: each history is held twice over, end to
+     * end, so that its histLen samples are always contiguous from there and a new second only
+     * overwrites the oldest (instead of moving the other 66 s along).
+     */
+    private final int[] histHead = new int[2];
     private final StreamResampler[] resamplers = new StreamResampler[2];
     private final double[][] hist = new double[2][];
     private final double[] block;
@@ -220,7 +226,7 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         this.histLen = psdSamples + span + fs;
         for (int i = 0; i < 2; i++) {
             resamplers[i] = StreamResampler.of(inputRateHz, fs, inputRateHz);
-            hist[i] = new double[histLen];
+            hist[i] = new double[2 * histLen];
             psd[i] = new double[seg / 2 + 1];
         }
         this.block = new double[fs];
@@ -428,7 +434,6 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
      */
     private void advance(int i, long gps, float[] x, int flags) {
         double[] h = hist[i];
-        System.arraycopy(h, fs, h, 0, histLen - fs);
         boolean ok = x != null && (flags & BAD) == 0;
         if (ok) {
             if (contiguous[i] == 0) {
@@ -438,10 +443,20 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
                 inputScratch[j] = x[j];
             }
             resamplers[i].process(inputScratch, 0, inRate, block, 0);
-            System.arraycopy(block, 0, h, histLen - fs, fs);
+        } else {
+            Arrays.fill(block, 0);
+        }
+        // over the oldest second, in both copies (nothing moves: the history is the histLen samples from histHead)
+        int at = histHead[i];
+        int first = Math.min(fs, histLen - at);
+        System.arraycopy(block, 0, h, at, first);
+        System.arraycopy(block, 0, h, at + histLen, first);
+        System.arraycopy(block, first, h, 0, fs - first);
+        System.arraycopy(block, first, h, histLen, fs - first);
+        histHead[i] = (at + fs) % histLen;
+        if (ok) {
             contiguous[i]++;
         } else {
-            Arrays.fill(h, histLen - fs, histLen, 0);
             contiguous[i] = 0;
         }
         samplesIn[i] += fs;
@@ -450,12 +465,13 @@ public final class BbhnetStage implements EventHandler<StrainEvent> {
         if (!ready[i]) {
             return;
         }
-        welch[i].update(h, histLen - psdSamples, psdSamples, samplesIn[i] - psdSamples, psd[i]);
+        int base = histHead[i];   // the oldest sample
+        welch[i].update(h, base + histLen - psdSamples, psdSamples, samplesIn[i] - psdSamples, psd[i]);
         whitener.setPsd(psd[i], psd[i].length, psdDf);
         // two windows per pair of transforms (the second rides in the imaginary part)
         float[] out = staged[i];
         for (int b = 0; b < batch; b += 2) {
-            int from = histLen - pad - (batch - 1 - b) * stride - k - pad;
+            int from = base + histLen - pad - (batch - 1 - b) * stride - k - pad;
             boolean pair = b + 1 < batch;
             whitener.whiten(h, from, white, 0, pair ? h : null, from + stride, white2, 0);
             for (int j = 0; j < k; j++) {
